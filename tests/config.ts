@@ -25,3 +25,35 @@ export const bridges = () => ({
 
 /** A fresh Redis key prefix, so tests never touch each other's or a developer's keys. */
 export const testPrefix = () => `test:${crypto.randomUUID().slice(0, 8)}:`;
+
+/** Database role each service connects as (see db/migrations/0001_roles.sql). */
+export const SERVICE_ROLES = {
+  auth: "edgeshop_auth",
+  search: "edgeshop_search",
+  checkout: "edgeshop_checkout",
+} as const;
+
+/** The URL a service uses in tests: its own role on the tests' database. */
+export function serviceDatabaseUrl(service: keyof typeof SERVICE_ROLES): string {
+  const url = new URL(testDatabaseUrl());
+  url.username = SERVICE_ROLES[service];
+  url.password = "edgeshop";
+  return url.toString();
+}
+
+/**
+ * A complete env object for one service's app in tests (pass it to
+ * `app.request(path, init, env)`; reuse the same object across requests).
+ */
+export function serviceEnv(
+  service: keyof typeof SERVICE_ROLES,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: serviceDatabaseUrl(service),
+    ...bridges(),
+    REDIS_PREFIX: testPrefix(),
+    LOG_LEVEL: "error",
+    ...extra,
+  };
+}

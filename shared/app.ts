@@ -1,0 +1,100 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { timing } from "hono/timing";
+import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
+import { createLogger, type Level, type Logger } from "./log.ts";
+import { readinessRoutes, type ReadyCheck } from "./health.ts";
+
+/** Hono env shared by every service: string bindings plus per-request variables. */
+export type AppEnv = {
+  Bindings: Record<string, unknown>;
+  Variables: { log: Logger; requestId: string };
+};
+
+/** The app type every service builds on. */
+export type App = OpenAPIHono<AppEnv>;
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function throwValidation(result: { success: boolean; error?: { issues: ZodIssueLike[] } }) {
+  if (!result.success) throw validationError(zodIssuesToErrors(result.error?.issues ?? []));
+}
+
+type ZodIssueLike = { path: PropertyKey[]; message: string };
+
+/** A resource router: mount it with `app.route("/<service>/...", router)`. */
+export function createRouter(): App {
+  return new OpenAPIHono<AppEnv>({ defaultHook: throwValidation });
+}
+
+/** Renders any thrown value: known errors keep their status, everything else is a logged, generic 500. */
+export function handleError(err: unknown, c: Context<AppEnv>): Response {
+  if (err instanceof ApiError) return problem(c, err);
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /malformed json/i.test(err.message)) {
+      return problem(c, new ApiError(400, "invalid_json", "Cannot parse the request body: malformed JSON"));
+    }
+    if (err.status < 500) return problem(c, new ApiError(err.status, "bad_request", err.message));
+  }
+  const log = c.get("log") ?? createLogger({});
+  log.error("Unhandled error", { err, method: c.req.method, path: c.req.path });
+  return problem(c, new ApiError(500, "internal_error", "Something went wrong on our side"));
+}
+
+/**
+ * Creates a service's root app with request id, Server-Timing,
+ * secure headers, a 1 MiB body limit, problem+json errors, 404/405, `/health`,
+ * `/ready`, `/openapi.json` and `/docs`, all under `/<service>`. The service
+ * mounts its resources with `app.route("/<service>", resource)` (not
+ * `basePath()`, whose OpenAPIHono copy drops the not-found handler).
+ */
+export function createApp(service: string, ready: ReadyCheck): App {
+  const root = createRouter();
+  root.use(requestId({ headerName: "X-Request-Id" }));
+  root.use(timing({ crossOrigin: false }));
+  root.use(async function attachLogger(c, next) {
+    const level = (typeof c.env?.LOG_LEVEL === "string" ? c.env.LOG_LEVEL : "info") as Level;
+    c.set("log", createLogger({ service, request_id: c.get("requestId") }, level));
+    await next();
+  });
+  root.use(secureHeaders());
+  root.use(methodNotAllowed({
+    app: root,
+    onMethodNotAllowed: (c, methods) =>
+      problem(
+        c,
+        new ApiError(405, "method_not_allowed", `Cannot ${c.req.method} ${c.req.path}`, {}, {
+          Allow: methods.join(", "),
+        }),
+      ),
+  }));
+  root.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", "Cannot accept a body over 1 MiB");
+    },
+  }));
+  root.onError(handleError);
+  root.notFound((c) => problem(c, new ApiError(404, "not_found", `Cannot find ${c.req.path}`)));
+
+  const base = `/${service}`;
+  root.get(`${base}/health`, (c) => c.json({ status: "ok", service }));
+  root.route(base, readinessRoutes(ready));
+  root.doc31(`${base}/openapi.json`, {
+    openapi: "3.1.0",
+    info: { title: `Edgeshop ${service}`, version: "1.0.0" },
+  });
+  root.get(`${base}/docs`, swaggerUI({ url: `${base}/openapi.json` }));
+  root.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  return root;
+}

@@ -1,0 +1,34 @@
+/** A fetch handler as Hono's `app.fetch`. */
+type FetchHandler = (req: Request, env?: unknown, ctx?: never) => Response | Promise<Response>;
+
+interface DenoLike {
+  env: { toObject(): Record<string, string> };
+}
+
+const remoteAddrs = new WeakMap<Request, string>();
+
+/** The address the runtime saw the request come from (Deno only; Workers uses `CF-Connecting-IP`). */
+export function remoteAddr(req: Request): string | undefined {
+  return remoteAddrs.get(req);
+}
+
+/**
+ * One entry for both runtimes. Workers calls `fetch(req, env, ctx)`;
+ * `deno serve` calls `fetch(req, info)`, so on Deno the env comes from
+ * `Deno.env`, read once on the first request (never at module scope).
+ */
+export function entry(app: { fetch: FetchHandler }) {
+  let denoEnv: Record<string, string> | undefined;
+  return {
+    fetch(req: Request, envOrInfo?: unknown, ctx?: unknown): Response | Promise<Response> {
+      const deno = (globalThis as { Deno?: DenoLike }).Deno;
+      if (deno && ctx === undefined) {
+        const info = envOrInfo as { remoteAddr?: { hostname?: string } } | undefined;
+        if (info?.remoteAddr?.hostname) remoteAddrs.set(req, info.remoteAddr.hostname);
+        denoEnv ??= deno.env.toObject();
+        return app.fetch(req, denoEnv);
+      }
+      return app.fetch(req, envOrInfo, ctx as never);
+    },
+  };
+}
