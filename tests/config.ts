@@ -24,7 +24,7 @@ export const bridges = () => ({
 });
 
 /** A fresh Redis key prefix, so tests never touch each other's or a developer's keys. */
-export const testPrefix = () => `test:${crypto.randomUUID().slice(0, 8)}:`;
+export const testPrefix = () => `edgeshop-test:${crypto.randomUUID().slice(0, 8)}:`;
 
 /** Database role each service connects as (see db/migrations/0001_roles.sql). */
 export const SERVICE_ROLES = {
