@@ -1,0 +1,68 @@
+/**
+ * The local stack's configuration: ports, role URLs and a signing key that
+ * survives restarts (kept in .tmp/, which git ignores), so tokens issued
+ * before a restart of `deno task dev` still verify after it.
+ */
+import { generateKeyPair, exportJWK } from "jose";
+import { withDatabase } from "./servers.ts";
+
+export const SERVICES = ["auth", "search", "checkout"] as const;
+export type Service = typeof SERVICES[number];
+
+const num = (name: string, fallback: number) => Number(Deno.env.get(name) ?? fallback);
+
+/** Ports of the gateway, each function and the bridges (env overrides). */
+export const PORTS = {
+  gateway: num("GATEWAY_PORT", 8000),
+  auth: num("AUTH_PORT", 8001),
+  search: num("SEARCH_PORT", 8002),
+  checkout: num("CHECKOUT_PORT", 8003),
+  neonBridge: num("NEON_BRIDGE_PORT", 4444),
+  upstashBridge: num("UPSTASH_BRIDGE_PORT", 8079),
+};
+
+const KEY_FILE = new URL("../.tmp/dev-signing-key.json", import.meta.url);
+
+/** The dev signing key (Ed25519 private JWK with a kid), created on first use. */
+export async function devSigningKey(): Promise<string> {
+  try {
+    return await Deno.readTextFile(KEY_FILE);
+  } catch {
+    const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+    const jwk = { ...(await exportJWK(privateKey)), kid: `dev-${Date.now()}`, alg: "EdDSA", use: "sig" };
+    await Deno.mkdir(new URL(".", KEY_FILE), { recursive: true });
+    await Deno.writeTextFile(KEY_FILE, JSON.stringify(jwk));
+    return JSON.stringify(jwk);
+  }
+}
+
+/** A service's role URL on `database` (trust auth locally; the password is for the URL's shape). */
+export function roleUrl(serverUrl: string, database: string, service: Service): string {
+  const url = new URL(withDatabase(serverUrl, database));
+  url.username = `edgeshop_${service}`;
+  url.password = Deno.env.get(`${service.toUpperCase()}_DB_PASSWORD`) ?? "edgeshop";
+  return url.toString();
+}
+
+/** Env for one function process of the local stack. */
+export async function functionEnv(
+  service: Service,
+  opts: { serverUrl: string; database: string; redisToken: string },
+): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    DATABASE_URL: roleUrl(opts.serverUrl, opts.database, service),
+    NEON_HTTP_ENDPOINT: `http://127.0.0.1:${PORTS.neonBridge}/sql`,
+    NEON_WS_PROXY: `127.0.0.1:${PORTS.neonBridge}/v2`,
+    UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${PORTS.upstashBridge}`,
+    UPSTASH_REDIS_REST_TOKEN: opts.redisToken,
+    REDIS_PREFIX: Deno.env.get("REDIS_PREFIX") ?? "edgeshop:",
+    JWT_ISSUER: Deno.env.get("JWT_ISSUER") ?? "http://127.0.0.1:8000/auth",
+    JWT_AUDIENCE: Deno.env.get("JWT_AUDIENCE") ?? "edgeshop",
+    AUTH_JWKS_URL: `http://127.0.0.1:${PORTS.auth}/auth/.well-known/jwks.json`,
+    SEARCH_CURSOR_SECRET: Deno.env.get("SEARCH_CURSOR_SECRET") ?? "local-dev-cursor-secret-change-me",
+    TRUST_PROXY: "true",
+    LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info",
+  };
+  if (service === "auth") env.JWT_PRIVATE_JWK = await devSigningKey();
+  return env;
+}
