@@ -10,11 +10,12 @@ import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
 import { createLogger, type Level, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
+import type { AuthUser } from "./auth.ts";
 
 /** Hono env shared by every service: string bindings plus per-request variables. */
 export type AppEnv = {
   Bindings: Record<string, unknown>;
-  Variables: { log: Logger; requestId: string };
+  Variables: { log: Logger; requestId: string; user: AuthUser };
 };
 
 /** The app type every service builds on. */

@@ -1,0 +1,246 @@
+import { type JWTHeaderParameters, jwtVerify } from "jose";
+import { z } from "zod";
+import { fetchJwks, importJwks, parseJwks } from "./jwks.ts";
+import { EnvError, parseEnv } from "./env.ts";
+
+/**
+ * Offline verification of the access tokens the auth service issues
+ * (RFC 9068 `at+jwt`, EdDSA/Ed25519), following RFC 8725: one allowed
+ * algorithm, explicit `typ`, `iss`, `aud` and `exp`, and a `kid` that is
+ * only ever a map key. `jku`, `x5u`, `jwk` and `x5c` headers are never
+ * looked at: keys come from configuration alone.
+ */
+
+/** Variables every service that accepts Bearer tokens reads (merged by `verifierFor`). */
+export const jwtEnvSchema = z.object({
+  JWT_ISSUER: z.string().min(1).default("edgeshop-auth"),
+  JWT_AUDIENCE: z.string().min(1).default("edgeshop"),
+  /** JWKS as JSON (`{"keys":[...]}` or `[...]`): no network at all. */
+  AUTH_JWKS: z.string().min(1).optional(),
+  /** Where to fetch the JWKS when a `kid` is not in `AUTH_JWKS` (or that is unset). */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+}).refine((e) => e.AUTH_JWKS || e.AUTH_JWKS_URL, {
+  path: ["AUTH_JWKS"],
+  message: "Set AUTH_JWKS or AUTH_JWKS_URL",
+});
+
+/** The role claim's values. */
+export const ROLES = ["customer", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Verified claims of an access token. */
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  role: Role;
+  jti: string;
+  iat: number;
+  exp: number;
+  kid: string;
+}
+
+/** The token is not acceptable (401); `reason` is for logs only, never for the client. */
+export class TokenError extends Error {
+  constructor(readonly reason: string) {
+    super(`Cannot accept the access token: ${reason}`);
+    this.name = "TokenError";
+  }
+}
+
+/** No key could be had at all (JWKS unreachable and nothing cached): a server-side failure. */
+export class JwksUnavailableError extends Error {
+  override name = "JwksUnavailableError";
+}
+
+/** What a verifier checks against. */
+export interface VerifierConfig {
+  issuer: string;
+  audience: string;
+  /** Static JWKS document (object or array). */
+  jwks?: unknown;
+  jwksUrl?: string;
+  /** Epoch milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
+export const CLOCK_TOLERANCE_S = 30;
+/** API.md: an access token lives at most 15 minutes. */
+export const MAX_TOKEN_LIFETIME_S = 15 * 60;
+/** A `kid` missing from the cached JWKS triggers at most one refetch per interval. */
+export const JWKS_REFETCH_INTERVAL_MS = 30_000;
+/** A fetched JWKS is refreshed after this long, so a removed key stops being trusted. */
+export const JWKS_MAX_AGE_MS = 10 * 60_000;
+/** Verified tokens remembered per verifier (FIFO eviction keeps memory bounded). */
+export const TOKEN_CACHE_SIZE = 5000;
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  sid: z.string().min(1),
+  role: z.enum(ROLES),
+  jti: z.string().min(1),
+  iat: z.number(),
+  exp: z.number(),
+});
+
+/** Verifies access tokens against one issuer/audience/JWKS; caches keys and verified tokens. */
+export class AccessTokenVerifier {
+  readonly #config: VerifierConfig;
+  readonly #now: () => number;
+  #staticKeys?: Promise<Map<string, CryptoKey>>;
+  #fetched?: { keys: Map<string, CryptoKey>; at: number };
+  #inflight?: Promise<Map<string, CryptoKey>>;
+  #lastFetchAttempt = -Infinity;
+  readonly #verified = new Map<string, AccessClaims>();
+
+  constructor(config: VerifierConfig) {
+    if (!config.jwks && !config.jwksUrl) {
+      throw new Error("Cannot verify tokens: no JWKS configured");
+    }
+    this.#config = config;
+    this.#now = config.now ?? Date.now;
+  }
+
+  /** Verifies `token`; throws `TokenError` when it is not acceptable. */
+  async verify(token: string): Promise<AccessClaims> {
+    const nowS = Math.floor(this.#now() / 1000);
+    const hit = this.#verified.get(token);
+    if (hit) {
+      if (hit.exp + CLOCK_TOLERANCE_S > nowS) return hit;
+      this.#verified.delete(token);
+      throw new TokenError("expired");
+    }
+    let claims: AccessClaims;
+    try {
+      let kid = "";
+      const { payload } = await jwtVerify(
+        token,
+        async (header: JWTHeaderParameters) => {
+          kid = typeof header.kid === "string" ? header.kid : "";
+          return await this.#keyFor(kid);
+        },
+        {
+          algorithms: ["EdDSA"],
+          typ: "at+jwt",
+          issuer: this.#config.issuer,
+          audience: this.#config.audience,
+          requiredClaims: ["exp", "iat", "sub", "jti"],
+          clockTolerance: CLOCK_TOLERANCE_S,
+          currentDate: new Date(this.#now()),
+        },
+      );
+      const parsed = claimsSchema.safeParse(payload);
+      if (!parsed.success) throw new TokenError("malformed claims");
+      claims = { ...parsed.data, kid };
+    } catch (err) {
+      if (err instanceof TokenError || err instanceof JwksUnavailableError) {
+        throw err;
+      }
+      throw new TokenError((err as Error).name || "invalid");
+    }
+    if (claims.iat > nowS + CLOCK_TOLERANCE_S) {
+      throw new TokenError("issued in the future");
+    }
+    if (claims.exp - claims.iat > MAX_TOKEN_LIFETIME_S) {
+      throw new TokenError("lifetime too long");
+    }
+    this.#remember(token, claims);
+    return claims;
+  }
+
+  #remember(token: string, claims: AccessClaims): void {
+    if (this.#verified.size >= TOKEN_CACHE_SIZE) {
+      const oldest = this.#verified.keys().next().value;
+      if (oldest !== undefined) this.#verified.delete(oldest);
+    }
+    this.#verified.set(token, claims);
+  }
+
+  async #keyFor(kid: string): Promise<CryptoKey> {
+    if (!kid || kid.length > 200) {
+      throw new TokenError("missing or oversized kid");
+    }
+    if (this.#config.jwks) {
+      this.#staticKeys ??= importJwks(parseJwks(this.#config.jwks));
+      const key = (await this.#staticKeys).get(kid);
+      if (key) return key;
+    }
+    if (!this.#config.jwksUrl) throw new TokenError("unknown kid");
+    const now = this.#now();
+    let keys = this.#fetched?.keys;
+    const stale = !this.#fetched || now - this.#fetched.at > JWKS_MAX_AGE_MS;
+    const unknown = !keys?.has(kid);
+    if (
+      (stale || unknown) &&
+      now - this.#lastFetchAttempt >= JWKS_REFETCH_INTERVAL_MS
+    ) {
+      keys = await this.#refetch().catch((err) => {
+        // A stale set still verifies; only "no keys at all" is fatal.
+        if (this.#fetched) return this.#fetched.keys;
+        throw new JwksUnavailableError(
+          `Cannot fetch the JWKS: ${(err as Error).message}`,
+        );
+      });
+    }
+    const key = keys?.get(kid);
+    if (!key) throw new TokenError("unknown kid");
+    return key;
+  }
+
+  #refetch(): Promise<Map<string, CryptoKey>> {
+    // Concurrent misses share one request.
+    this.#inflight ??= (async () => {
+      this.#lastFetchAttempt = this.#now();
+      try {
+        const keys = await importJwks(await fetchJwks(this.#config.jwksUrl!));
+        this.#fetched = { keys, at: this.#now() };
+        return keys;
+      } finally {
+        this.#inflight = undefined;
+      }
+    })();
+    return this.#inflight;
+  }
+}
+
+const verifiers = new Map<string, AccessTokenVerifier>();
+const MAX_VERIFIERS = 16;
+
+/**
+ * The isolate's verifier for this env (`JWT_ISSUER`, `JWT_AUDIENCE`,
+ * `AUTH_JWKS` / `AUTH_JWKS_URL`). Keyed by configuration, not by env object,
+ * so the JWKS and token caches survive across requests of one isolate.
+ */
+export function verifierFor(env: object): AccessTokenVerifier {
+  const e = parseEnv(jwtEnvSchema, env);
+  const key = JSON.stringify([
+    e.JWT_ISSUER,
+    e.JWT_AUDIENCE,
+    e.AUTH_JWKS,
+    e.AUTH_JWKS_URL,
+  ]);
+  let verifier = verifiers.get(key);
+  if (!verifier) {
+    if (verifiers.size >= MAX_VERIFIERS) {
+      verifiers.delete(verifiers.keys().next().value!);
+    }
+    let jwks: unknown;
+    if (e.AUTH_JWKS) {
+      try {
+        jwks = JSON.parse(e.AUTH_JWKS);
+      } catch {
+        throw new EnvError(
+          ["AUTH_JWKS"],
+          'Cannot start: invalid environment: "AUTH_JWKS" is not JSON',
+        );
+      }
+    }
+    verifier = new AccessTokenVerifier({
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      jwks,
+      jwksUrl: e.AUTH_JWKS_URL,
+    });
+    verifiers.set(key, verifier);
+  }
+  return verifier;
+}
