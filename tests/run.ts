@@ -1,8 +1,8 @@
 /**
  * `deno task test`: prepares what the tests need and runs `deno test`.
  *
- * Finds (or starts) PostgreSQL and Redis, recreates the throwaway database
- * `edgeshop_test` (never the developer's `edgeshop`), applies the migrations,
+ * Finds (or starts) PostgreSQL and Redis, creates a throwaway database
+ * `edgeshop_test_<random>` (never the developer's `edgeshop`), applies the migrations,
  * starts the Neon and Upstash bridges on free ports, runs `deno test -A` with
  * their addresses in env (extra arguments pass through: `deno task test
  * functions/auth`), then drops the database and deletes the tests' Redis keys.
@@ -12,7 +12,9 @@ import { startNeonBridge } from "../dev/neon_bridge.ts";
 import { startUpstashBridge } from "../dev/upstash_bridge.ts";
 import { deleteKeys, dropDatabase, ensureServers, recreateDatabase, withDatabase } from "../dev/servers.ts";
 
-const TEST_DB = Deno.env.get("TEST_DATABASE") ?? "edgeshop_test";
+// A name of its own per run, so two runs at once (two terminals, CI) never
+// drop each other's database.
+const TEST_DB = Deno.env.get("TEST_DATABASE") ?? `edgeshop_test_${crypto.randomUUID().slice(0, 8)}`;
 const log = (line: string) => console.log(`[test] ${line}`);
 
 const servers = await ensureServers(log);
