@@ -10,43 +10,11 @@ import pg from "pg";
 import { neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { startNeonBridge } from "../dev/neon_bridge.ts";
 import { testDatabaseUrl } from "../tests/config.ts";
+import { measure, type Stats } from "./lib.ts";
 
-export interface Stats {
-  p50_ms: number;
-  p99_ms: number;
-  ops_per_s: number;
-}
+export type { Stats };
 
-/** Runs `op` `iterations` times from `concurrency` concurrent workers. */
-async function measure(
-  iterations: number,
-  concurrency: number,
-  op: () => Promise<unknown>,
-): Promise<Stats> {
-  // Warm up: fill the pools and JIT before timing.
-  await Promise.all(Array.from({ length: concurrency * 2 }, op));
-  const latencies: number[] = [];
-  let started = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (started++ < iterations) {
-      const t = performance.now();
-      await op();
-      latencies.push(performance.now() - t);
-    }
-  }));
-  const elapsed = performance.now() - t0;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  const round = (n: number) => Math.round(n * 1000) / 1000;
-  return {
-    p50_ms: round(at(0.5)),
-    p99_ms: round(at(0.99)),
-    ops_per_s: Math.round(iterations / elapsed * 1000),
-  };
-}
-
+/** `SELECT 1` direct with pg, through the bridge over HTTP, and over the WebSocket relay. */
 export async function benchNeon(
   opts: { databaseUrl: string; iterations: number; concurrency: number },
 ): Promise<{ direct: Stats; bridgeHttp: Stats; bridgeWs: Stats }> {
@@ -62,6 +30,7 @@ export async function benchNeon(
     useSecureWebSocket: neonConfig.useSecureWebSocket,
     pipelineConnect: neonConfig.pipelineConnect,
     forceDisablePgSSL: neonConfig.forceDisablePgSSL,
+    coalesceWrites: neonConfig.coalesceWrites,
   };
   Object.assign(neonConfig, {
     fetchEndpoint: bridge.sqlEndpoint,
@@ -69,6 +38,7 @@ export async function benchNeon(
     useSecureWebSocket: false,
     pipelineConnect: false,
     forceDisablePgSSL: true,
+    coalesceWrites: false,
   });
   const direct = new pg.Pool({ connectionString: url.href, max: concurrency });
   const ws = new Pool({ connectionString: url.href, max: concurrency });

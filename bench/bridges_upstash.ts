@@ -8,43 +8,11 @@
 import { Redis } from "@upstash/redis";
 import { createClient } from "redis";
 import { startUpstashBridge } from "../dev/upstash_bridge.ts";
+import { measure, type Stats } from "./lib.ts";
 
-export interface Stats {
-  p50_ms: number;
-  p99_ms: number;
-  ops_per_s: number;
-}
+export type { Stats };
 
-/** Runs `op` `iterations` times from `concurrency` concurrent workers. */
-async function measure(
-  iterations: number,
-  concurrency: number,
-  op: () => Promise<unknown>,
-): Promise<Stats> {
-  // Warm up: open keep-alive connections and JIT before timing.
-  await Promise.all(Array.from({ length: concurrency * 2 }, op));
-  const latencies: number[] = [];
-  let started = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (started++ < iterations) {
-      const t = performance.now();
-      await op();
-      latencies.push(performance.now() - t);
-    }
-  }));
-  const elapsed = performance.now() - t0;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  const round = (n: number) => Math.round(n * 1000) / 1000;
-  return {
-    p50_ms: round(at(0.5)),
-    p99_ms: round(at(0.99)),
-    ops_per_s: Math.round(iterations / elapsed * 1000),
-  };
-}
-
+/** `GET` direct with node-redis and through the bridge with @upstash/redis. */
 export async function benchUpstash(
   opts: { redisUrl: string; iterations: number; concurrency: number },
 ): Promise<{ direct: Stats; bridge: Stats }> {
@@ -89,9 +57,7 @@ if (import.meta.main) {
   ) {
     const cells = [s.p50_ms.toFixed(3), s.p99_ms.toFixed(3), s.ops_per_s];
     console.log(
-      `| ${name.padEnd(25)} | ${
-        cells.map((c) => String(c).padStart(6)).join(" | ")
-      } |`,
+      `| ${name.padEnd(25)} | ${cells.map((c) => String(c).padStart(6)).join(" | ")} |`,
     );
   }
 }

@@ -29,8 +29,13 @@ export async function measure(
   }));
   const elapsed = performance.now() - t0;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { p50_ms: round(at(0.5)), p99_ms: round(at(0.99)), ops_per_s: Math.round(iterations / elapsed * 1000) };
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return {
+    p50_ms: round(at(0.5)),
+    p99_ms: round(at(0.99)),
+    ops_per_s: Math.round(iterations / elapsed * 1000),
+  };
 }
 
 /** Serves a fetch handler on a free loopback port, as `deno serve` would. */
@@ -51,7 +56,9 @@ export function helloWorld(): { url: string; close(): Promise<void> } {
 export async function hit(url: string, init: RequestInit = {}, expect = 200): Promise<void> {
   const res = await fetch(url, init);
   await res.arrayBuffer();
-  if (res.status !== expect) throw new Error(`${init.method ?? "GET"} ${url} answered ${res.status}`);
+  if (res.status !== expect) {
+    throw new Error(`${init.method ?? "GET"} ${url} answered ${res.status}`);
+  }
 }
 
 /** A markdown table. */
