@@ -10,7 +10,13 @@
 import { migrate } from "../db/migrate.ts";
 import { startNeonBridge } from "../dev/neon_bridge.ts";
 import { startUpstashBridge } from "../dev/upstash_bridge.ts";
-import { deleteKeys, dropDatabase, ensureServers, recreateDatabase, withDatabase } from "../dev/servers.ts";
+import {
+  deleteKeys,
+  dropDatabase,
+  ensureServers,
+  recreateDatabase,
+  withDatabase,
+} from "../dev/servers.ts";
 
 // A name of its own per run, so two runs at once (two terminals, CI) never
 // drop each other's database.
@@ -22,7 +28,10 @@ await recreateDatabase(servers.postgresUrl, TEST_DB);
 const testDatabaseUrl = withDatabase(servers.postgresUrl, TEST_DB);
 await migrate(testDatabaseUrl);
 const pgHost = new URL(servers.postgresUrl);
-const neon = await startNeonBridge({ port: 0, allowedHosts: [`${pgHost.hostname}:${pgHost.port || 5432}`] });
+const neon = await startNeonBridge({
+  port: 0,
+  allowedHosts: [`${pgHost.hostname}:${pgHost.port || 5432}`],
+});
 const token = crypto.randomUUID();
 const upstash = await startUpstashBridge({ redisUrl: servers.redisUrl, token, port: 0 });
 log(`database ${TEST_DB}, Neon bridge ${neon.url}, Upstash bridge ${upstash.url}`);
@@ -38,27 +47,37 @@ try {
       NEON_WS_PROXY: neon.wsProxy,
       UPSTASH_REDIS_REST_URL: upstash.url,
       UPSTASH_REDIS_REST_TOKEN: token,
+      NO_COLOR: "1",
     },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   // Pass the output through and restate deno's summary as the plain
   // "N passed, N failed" line CI tools read.
-  let summary = "";
+  let tail = "";
   const decoder = new TextDecoder();
   for await (const chunk of child.stdout) {
     await Deno.stdout.write(chunk);
-    const text = decoder.decode(chunk, { stream: true });
-    const match = text.replace(/\x1b\[[0-9;]*m/g, "").match(/(\d+) passed.*?\| (\d+) failed(?:.*?\| (\d+) ignored)?/);
-    if (match) summary = `${match[1]} passed, ${match[2]} failed${match[3] ? `, ${match[3]} skipped` : ""}`;
+    tail = (tail + decoder.decode(chunk, { stream: true })).slice(-2000);
   }
   code = (await child.status).code;
-  if (summary) console.log(`\ntests: ${summary}`);
+  const match = [...tail.matchAll(/(\d+) passed.*?\| (\d+) failed(?:.*?\| (\d+) ignored)?/g)].at(
+    -1,
+  );
+  if (match) {
+    console.log(
+      `\ntests: ${match[1]} passed, ${match[2]} failed${match[3] ? `, ${match[3]} skipped` : ""}`,
+    );
+  }
 } finally {
   await neon.close();
   await upstash.close();
-  await dropDatabase(servers.postgresUrl, TEST_DB).catch((e) => log(`cannot drop ${TEST_DB}: ${e}`));
-  await deleteKeys(servers.redisUrl, "edgeshop-test:").catch((e) => log(`cannot delete test keys: ${e}`));
+  await dropDatabase(servers.postgresUrl, TEST_DB).catch((e) =>
+    log(`cannot drop ${TEST_DB}: ${e}`)
+  );
+  await deleteKeys(servers.redisUrl, "edgeshop-test:").catch((e) =>
+    log(`cannot delete test keys: ${e}`)
+  );
   await servers.stop();
 }
 Deno.exit(code);
