@@ -16,9 +16,7 @@ export async function generateSigningKeyPair(
     extractable: true,
   });
   const id = kid ??
-    `${new Date().toISOString().slice(0, 10)}-${
-      crypto.randomUUID().slice(0, 8)
-    }`;
+    `${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`;
   const priv = await exportJWK(privateKey);
   const pub = await exportJWK(publicKey);
   return {

@@ -1,0 +1,109 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import type { Redis } from "@upstash/redis";
+import { ApiError } from "../../shared/errors.ts";
+import type { Logger } from "../../shared/log.ts";
+import { memoryConsume, memoryPeek } from "./memory_limiter.ts";
+
+/** One limit: at most `limit` hits per `windowSeconds` per identifier. */
+export interface LimitRule {
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/** The outcome of a check. */
+export interface LimitDecision {
+  ok: boolean;
+  retryAfter: number;
+  source: "redis" | "memory";
+}
+
+/** A Redis call on the login path may take this long before the in-memory limiter decides. */
+export const REDIS_TIMEOUT_MS = 500;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+const retryAfter = (reset: number) => Math.max(1, Math.ceil((reset - Date.now()) / 1000));
+
+/**
+ * Rate limits in Redis (`@upstash/ratelimit`, sliding window, keys under
+ * `REDIS_PREFIX`), falling back per call to the in-isolate limiter when
+ * Redis errs or is slow. Build one per request around that request's client.
+ */
+export class Limiter {
+  constructor(private redis: Redis, private prefix: string, private log?: Logger) {}
+
+  #ratelimit(rule: LimitRule): Ratelimit {
+    return new Ratelimit({
+      redis: this.redis,
+      limiter: Ratelimit.slidingWindow(rule.limit, `${rule.windowSeconds} s`),
+      prefix: `${this.prefix}auth:rl:${rule.name}`,
+      // The library's own timeout lets requests through (fails open); ours falls back instead.
+      timeout: 0,
+      ephemeralCache: false,
+      analytics: false,
+    });
+  }
+
+  #fallback(rule: LimitRule, err: unknown) {
+    this.log?.warn("Rate limiter falls back to memory", {
+      rule: rule.name,
+      err: (err as Error).message,
+    });
+  }
+
+  /** Counts a hit against `rule` for `id`. */
+  async consume(rule: LimitRule, id: string): Promise<LimitDecision> {
+    try {
+      const r = await within(this.#ratelimit(rule).limit(id), REDIS_TIMEOUT_MS);
+      return { ok: r.success, retryAfter: retryAfter(r.reset), source: "redis" };
+    } catch (err) {
+      this.#fallback(rule, err);
+      const r = memoryConsume(
+        `${this.prefix}${rule.name}:${id}`,
+        rule.limit,
+        rule.windowSeconds * 1000,
+      );
+      return { ok: r.success, retryAfter: retryAfter(r.reset), source: "memory" };
+    }
+  }
+
+  /** Whether `id` has hits left under `rule`, without counting one. */
+  async peek(rule: LimitRule, id: string): Promise<LimitDecision> {
+    try {
+      const r = await within(this.#ratelimit(rule).getRemaining(id), REDIS_TIMEOUT_MS);
+      return { ok: r.remaining > 0, retryAfter: retryAfter(r.reset), source: "redis" };
+    } catch (err) {
+      this.#fallback(rule, err);
+      const r = memoryPeek(
+        `${this.prefix}${rule.name}:${id}`,
+        rule.limit,
+        rule.windowSeconds * 1000,
+      );
+      return { ok: r.success, retryAfter: retryAfter(r.reset), source: "memory" };
+    }
+  }
+}
+
+/** Throws 429 `rate_limited` with `Retry-After` unless the decision allows. */
+export function enforce(d: LimitDecision): void {
+  if (!d.ok) {
+    throw new ApiError(429, "rate_limited", "Too many requests; try again later", {}, {
+      "Retry-After": String(d.retryAfter),
+    });
+  }
+}
+
+/** Identifiers in Redis keys are hashed: emails are personal data. */
+export async function hashId(value: string): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
+  return Array.from(new Uint8Array(d).slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
+}

@@ -1,0 +1,19 @@
+import { encodeBase64Url } from "./base64url.ts";
+
+/** A new opaque refresh token: 256 random bits, base64url (43 characters). */
+export function newRefreshToken(): string {
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/**
+ * What the database stores instead of the token: SHA-256, hex. A plain hash
+ * suffices (no salt, no work factor) because the token has 256 bits of
+ * entropy; nothing about it can be guessed.
+ */
+export async function hashRefreshToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Whether a string can be one of our refresh tokens (cheap reject before any I/O). */
+export const looksLikeRefreshToken = (t: string) => /^[A-Za-z0-9_-]{43}$/.test(t);

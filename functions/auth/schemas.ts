@@ -1,0 +1,73 @@
+import { z } from "@hono/zod-openapi";
+
+/** Normalised on the way in: API.md compares emails case-insensitively. */
+export const Email = z.string().trim().toLowerCase().max(320).pipe(z.email())
+  .openapi({ example: "ada@example.com", type: "string", format: "email" });
+
+export const User = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.enum(["customer", "admin"]),
+  created_at: z.string().openapi({ format: "date-time" }),
+}).openapi("User");
+
+export const SignupBody = z.object({
+  email: Email,
+  password: z.string().min(8).max(256),
+  name: z.string().trim().min(1).max(200).nullish(),
+}).openapi("SignupBody");
+
+export const LoginBody = z.object({
+  email: Email,
+  password: z.string().min(1).max(256),
+}).openapi("LoginBody");
+
+export const RefreshBody = z.object({ refresh_token: z.string().min(1).max(512) }).openapi(
+  "RefreshBody",
+);
+
+export const LogoutBody = z.object({
+  scope: z.enum(["local", "global", "others"]).default("local"),
+}).openapi("LogoutBody");
+
+export const TokenPair = z.object({
+  user: User,
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal("Bearer"),
+  expires_in: z.number().int(),
+}).openapi("TokenPair");
+
+export const Session = z.object({
+  id: z.uuid(),
+  created_at: z.string(),
+  last_used_at: z.string(),
+  user_agent: z.string().nullable(),
+  current: z.boolean(),
+}).openapi("Session");
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string(),
+}).openapi("Problem");
+
+/** A JSON request body for `createRoute`. */
+export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
+  body: { required, content: { "application/json": { schema } } },
+});
+
+/** Response entries for `createRoute`. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+export const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+});
+
+export const bearerSecurity = [{ bearer: [] }];
