@@ -71,7 +71,8 @@ tokens.openapi(
   }),
   async (c) => {
     const { env, sql } = deps(c);
-    const { scope } = c.req.valid("json");
+    // The body is optional: without one, hono hands over no parsed value.
+    const scope = c.req.valid("json")?.scope ?? "local";
     const result = await revokeSessions(sql, caller(c, env), { scope });
     if (!result.authed) throw unauthorized("The session has ended");
     return c.body(null, 204);
