@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { assertProblem, postJson, setup, signup, uniqueEmail } from "./test_support.ts";
+
+const from = (ip: string) => ({ "X-Forwarded-For": `${ip}, 10.0.0.1` });
+
+Deno.test("POST /auth/login answers 429 rate_limited with Retry-After after 10 failed logins for one email", async () => {
+  const s = setup();
+  const { user, password } = await signup(s.app, s.env);
+  for (let i = 0; i < 10; i++) {
+    await assertProblem(
+      await postJson(s.app, s.env, "/auth/login", { email: user.email, password: "wrong one" }),
+      401,
+      "invalid_credentials",
+    );
+  }
+  const res = await postJson(s.app, s.env, "/auth/login", {
+    email: user.email.toUpperCase(),
+    password,
+  });
+  await assertProblem(res, 429, "rate_limited");
+  assert.ok(Number(res.headers.get("Retry-After")) >= 1);
+  // Another account is not affected.
+  const other = await signup(s.app, s.env);
+  assert.equal(
+    (await postJson(s.app, s.env, "/auth/login", {
+      email: other.user.email,
+      password: other.password,
+    })).status,
+    200,
+  );
+});
+
+Deno.test("POST /auth/login limits attempts per client IP (X-Forwarded-For with TRUST_PROXY=true)", async () => {
+  const s = setup({ RATE_LIMIT_LOGIN_PER_IP: "3", TRUST_PROXY: "true" });
+  const { user, password } = await signup(s.app, s.env);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(
+      (await postJson(
+        s.app,
+        s.env,
+        "/auth/login",
+        { email: user.email, password },
+        from("203.0.113.7"),
+      )).status,
+      200,
+    );
+  }
+  const limited = await postJson(
+    s.app,
+    s.env,
+    "/auth/login",
+    { email: user.email, password },
+    from("203.0.113.7"),
+  );
+  await assertProblem(limited, 429, "rate_limited");
+  assert.ok(limited.headers.get("Retry-After"));
+  assert.equal(
+    (await postJson(
+      s.app,
+      s.env,
+      "/auth/login",
+      { email: user.email, password },
+      from("203.0.113.8"),
+    )).status,
+    200,
+  );
+});
+
+Deno.test("POST /auth/signup limits signups per client IP", async () => {
+  const s = setup({ RATE_LIMIT_SIGNUP_PER_IP: "2", TRUST_PROXY: "true" });
+  const body = () => ({ email: uniqueEmail(), password: "long enough" });
+  assert.equal(
+    (await postJson(s.app, s.env, "/auth/signup", body(), from("198.51.100.1"))).status,
+    201,
+  );
+  assert.equal(
+    (await postJson(s.app, s.env, "/auth/signup", body(), from("198.51.100.1"))).status,
+    201,
+  );
+  await assertProblem(
+    await postJson(s.app, s.env, "/auth/signup", body(), from("198.51.100.1")),
+    429,
+    "rate_limited",
+  );
+});
+
+Deno.test("with Redis unreachable, login still works and stays limited by the in-memory limiter", async () => {
+  const up = setup();
+  const { user, password } = await signup(up.app, up.env);
+  // Same database, Redis pointed at a closed port.
+  const down = {
+    ...up.env,
+    UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
+    REDIS_PREFIX: `${up.env.REDIS_PREFIX}down:`,
+  };
+  const t0 = performance.now();
+  const ok = await postJson(up.app, down, "/auth/login", { email: user.email, password });
+  assert.equal(ok.status, 200, await ok.clone().text());
+  assert.ok(performance.now() - t0 < 2000, "fails over quickly");
+  for (let i = 0; i < 10; i++) {
+    assert.equal(
+      (await postJson(up.app, down, "/auth/login", { email: user.email, password: "nope nope" }))
+        .status,
+      401,
+    );
+  }
+  await assertProblem(
+    await postJson(up.app, down, "/auth/login", { email: user.email, password }),
+    429,
+    "rate_limited",
+  );
+});
