@@ -20,7 +20,10 @@ export function gatewayHandler(routes: Routes) {
     if (!port) return problem(404, "not_found", `Cannot find ${url.pathname}`);
     const headers = new Headers(req.headers);
     const remote = (info.remoteAddr as Deno.NetAddr).hostname;
-    headers.set("X-Forwarded-For", [headers.get("X-Forwarded-For"), remote].filter(Boolean).join(", "));
+    headers.set(
+      "X-Forwarded-For",
+      [headers.get("X-Forwarded-For"), remote].filter(Boolean).join(", "),
+    );
     headers.set("X-Forwarded-Host", url.host);
     try {
       return await fetch(`http://127.0.0.1:${port}${url.pathname}${url.search}`, {

@@ -3,7 +3,7 @@
  * survives restarts (kept in .tmp/, which git ignores), so tokens issued
  * before a restart of `deno task dev` still verify after it.
  */
-import { generateKeyPair, exportJWK } from "jose";
+import { exportJWK, generateKeyPair } from "jose";
 import { withDatabase } from "./servers.ts";
 
 export const SERVICES = ["auth", "search", "checkout"] as const;
@@ -29,7 +29,12 @@ export async function devSigningKey(): Promise<string> {
     return await Deno.readTextFile(KEY_FILE);
   } catch {
     const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
-    const jwk = { ...(await exportJWK(privateKey)), kid: `dev-${Date.now()}`, alg: "EdDSA", use: "sig" };
+    const jwk = {
+      ...(await exportJWK(privateKey)),
+      kid: `dev-${Date.now()}`,
+      alg: "EdDSA",
+      use: "sig",
+    };
     await Deno.mkdir(new URL(".", KEY_FILE), { recursive: true });
     await Deno.writeTextFile(KEY_FILE, JSON.stringify(jwk));
     return JSON.stringify(jwk);
@@ -44,25 +49,50 @@ export function roleUrl(serverUrl: string, database: string, service: Service): 
   return url.toString();
 }
 
-/** Env for one function process of the local stack. */
-export async function functionEnv(
-  service: Service,
-  opts: { serverUrl: string; database: string; redisToken: string },
-): Promise<Record<string, string>> {
+/** Where a stack's functions find their dependencies. */
+export interface StackWiring {
+  serverUrl: string;
+  database: string;
+  neon: { sqlEndpoint: string; wsProxy: string };
+  upstash: { url: string; token: string };
+  /** Base URL of the auth function itself (for the JWKS). */
+  authUrl: string;
+  /** The auth function's private signing JWK (JSON). */
+  signingKey: string;
+  redisPrefix?: string;
+}
+
+/** Env for one function process of a local stack. */
+export function functionEnv(service: Service, w: StackWiring): Record<string, string> {
   const env: Record<string, string> = {
-    DATABASE_URL: roleUrl(opts.serverUrl, opts.database, service),
-    NEON_HTTP_ENDPOINT: `http://127.0.0.1:${PORTS.neonBridge}/sql`,
-    NEON_WS_PROXY: `127.0.0.1:${PORTS.neonBridge}/v2`,
-    UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${PORTS.upstashBridge}`,
-    UPSTASH_REDIS_REST_TOKEN: opts.redisToken,
-    REDIS_PREFIX: Deno.env.get("REDIS_PREFIX") ?? "edgeshop:",
+    DATABASE_URL: roleUrl(w.serverUrl, w.database, service),
+    NEON_HTTP_ENDPOINT: w.neon.sqlEndpoint,
+    NEON_WS_PROXY: w.neon.wsProxy,
+    UPSTASH_REDIS_REST_URL: w.upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: w.upstash.token,
+    REDIS_PREFIX: w.redisPrefix ?? Deno.env.get("REDIS_PREFIX") ?? "edgeshop:",
     JWT_ISSUER: Deno.env.get("JWT_ISSUER") ?? "http://127.0.0.1:8000/auth",
     JWT_AUDIENCE: Deno.env.get("JWT_AUDIENCE") ?? "edgeshop",
-    AUTH_JWKS_URL: `http://127.0.0.1:${PORTS.auth}/auth/.well-known/jwks.json`,
-    SEARCH_CURSOR_SECRET: Deno.env.get("SEARCH_CURSOR_SECRET") ?? "local-dev-cursor-secret-change-me",
+    AUTH_JWKS_URL: `${w.authUrl}/auth/.well-known/jwks.json`,
+    SEARCH_CURSOR_SECRET: Deno.env.get("SEARCH_CURSOR_SECRET") ??
+      "local-dev-cursor-secret-change-me",
     TRUST_PROXY: "true",
     LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info",
   };
-  if (service === "auth") env.JWT_PRIVATE_JWK = await devSigningKey();
+  if (service === "auth") env.JWT_PRIVATE_JWK = w.signingKey;
   return env;
+}
+
+/** Env for all three functions. */
+export function stackEnvs(w: StackWiring): Record<Service, Record<string, string>> {
+  return Object.fromEntries(SERVICES.map((s) => [s, functionEnv(s, w)])) as Record<
+    Service,
+    Record<string, string>
+  >;
+}
+
+/** A new Ed25519 private JWK with a kid, as JSON. */
+export async function newSigningKey(kid = `key-${Date.now()}`): Promise<string> {
+  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  return JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: "EdDSA", use: "sig" });
 }

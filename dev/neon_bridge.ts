@@ -125,9 +125,7 @@ export function startNeonBridge(
   const allowed = new Set(["127.0.0.1:5432", "localhost:5432"]);
   for (const h of opts.allowedHosts ?? []) allowed.add(h);
   const checkAllowed = (hostname: string, port: number) => {
-    const key = `${
-      hostname.includes(":") ? `[${hostname}]` : hostname
-    }:${port}`;
+    const key = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
     if (!allowed.has(key)) throw new HttpError(403, `${key} is not allowed`);
   };
 
@@ -217,9 +215,7 @@ export function startNeonBridge(
     } catch {
       throw new HttpError(400, "request body is not JSON");
     }
-    const batch = Array.isArray(body?.queries)
-      ? body.queries.map(parseQuery)
-      : null;
+    const batch = Array.isArray(body?.queries) ? body.queries.map(parseQuery) : null;
     const single = batch ? null : parseQuery(body);
     const begin = batch ? beginStatement(req) : "";
     const client = await poolFor(req.headers.get("Neon-Connection-String"))
@@ -321,9 +317,7 @@ export function startNeonBridge(
       port: opts.port ?? 0,
       hostname,
       onListen: ({ port }) => {
-        const host = hostname === "0.0.0.0" || hostname === "::"
-          ? "127.0.0.1"
-          : hostname;
+        const host = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
         resolve({
           url: `http://${host}:${port}`,
           port,

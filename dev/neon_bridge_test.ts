@@ -64,13 +64,11 @@ Deno.test("neon bridge conformance with @neondatabase/serverless", async (t) => 
   await sql.query(
     `CREATE TABLE ${tbl} (id int PRIMARY KEY, name text NOT NULL UNIQUE, qty int NOT NULL DEFAULT 0)`,
   );
-  const count = async () =>
-    (await sql.query(`SELECT count(*)::int AS n FROM ${tbl}`))[0].n;
+  const count = async () => (await sql.query(`SELECT count(*)::int AS n FROM ${tbl}`))[0].n;
 
   try {
     await t.step("neon bridge answers a tagged query with params", async () => {
-      const rows =
-        await sql`SELECT ${2}::int + ${3}::int AS sum, ${"zoë"} || '!' AS word`;
+      const rows = await sql`SELECT ${2}::int + ${3}::int AS sum, ${"zoë"} || '!' AS word`;
       assert.deepEqual(rows, [{ sum: 5, word: "zoë!" }]);
     });
 
@@ -98,8 +96,7 @@ Deno.test("neon bridge conformance with @neondatabase/serverless", async (t) => 
           "id",
           23,
         ], ["name", 25]]);
-        const { tableID, columnID, dataTypeSize, dataTypeModifier, format } =
-          sel.fields[0];
+        const { tableID, columnID, dataTypeSize, dataTypeModifier, format } = sel.fields[0];
         assert.ok(tableID > 0);
         assert.deepEqual([columnID, dataTypeSize, dataTypeModifier, format], [
           1,
@@ -122,12 +119,8 @@ Deno.test("neon bridge conformance with @neondatabase/serverless", async (t) => 
       "neon bridge commits a transaction's queries together",
       async () => {
         const [a, b] = await sql.transaction((tx) => [
-          tx`INSERT INTO ${
-            sql.unsafe(tbl)
-          } (id, name) VALUES (10, 'x') RETURNING id`,
-          tx`INSERT INTO ${
-            sql.unsafe(tbl)
-          } (id, name) VALUES (11, 'y') RETURNING id`,
+          tx`INSERT INTO ${sql.unsafe(tbl)} (id, name) VALUES (10, 'x') RETURNING id`,
+          tx`INSERT INTO ${sql.unsafe(tbl)} (id, name) VALUES (11, 'y') RETURNING id`,
         ]);
         assert.deepEqual([a, b], [[{ id: 10 }], [{ id: 11 }]]);
         assert.equal(await count(), 2);

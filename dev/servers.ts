@@ -53,7 +53,9 @@ function freePort(): number {
 async function findBinary(name: string): Promise<string | undefined> {
   const dirs = (Deno.env.get("PATH") ?? "").split(":");
   try {
-    for await (const v of Deno.readDir("/usr/lib/postgresql")) dirs.push(`/usr/lib/postgresql/${v.name}/bin`);
+    for await (const v of Deno.readDir("/usr/lib/postgresql")) {
+      dirs.push(`/usr/lib/postgresql/${v.name}/bin`);
+    }
   } catch { /* not a Debian layout */ }
   for (const dir of dirs) {
     try {
@@ -87,12 +89,30 @@ async function startPostgres(log: Log): Promise<{ url: string; stop(): Promise<v
   }
   const dir = await Deno.makeTempDir({ prefix: "edgeshop-pg-" });
   if (Deno.uid() === 0) await new Deno.Command("chown", { args: ["postgres", dir] }).output();
-  const [initCmd, ...initArgs] = asServerUser([initdb, "-D", `${dir}/data`, "-U", "postgres", "--auth=trust"]);
-  const init = await new Deno.Command(initCmd, { args: initArgs, stdout: "null", stderr: "piped" }).output();
-  if (!init.success) throw new Error(`Cannot initialise PostgreSQL: ${new TextDecoder().decode(init.stderr)}`);
+  const [initCmd, ...initArgs] = asServerUser([
+    initdb,
+    "-D",
+    `${dir}/data`,
+    "-U",
+    "postgres",
+    "--auth=trust",
+  ]);
+  const init = await new Deno.Command(initCmd, { args: initArgs, stdout: "null", stderr: "piped" })
+    .output();
+  if (!init.success) {
+    throw new Error(`Cannot initialise PostgreSQL: ${new TextDecoder().decode(init.stderr)}`);
+  }
   const port = freePort();
   const [cmd, ...args] = asServerUser([
-    postgres, "-D", `${dir}/data`, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
+    postgres,
+    "-D",
+    `${dir}/data`,
+    "-p",
+    String(port),
+    "-k",
+    dir,
+    "-c",
+    "listen_addresses=127.0.0.1",
   ]);
   const child = new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).spawn();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -182,7 +202,9 @@ export async function ensureDatabase(url: string, database: string): Promise<voi
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
+      database,
+    ]);
     if (!rowCount) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
   } finally {
     await client.end();

@@ -131,8 +131,7 @@ export async function startUpstashBridge(opts: {
   // multi() calls never nest (the known fault of a shared-connection bridge).
   const shared = createClient(options);
   const txPool = createClientPool(options, { minimum: 1, maximum: 8 });
-  const logError = (e: unknown) =>
-    console.error("upstash bridge:", messageOf(e));
+  const logError = (e: unknown) => console.error("upstash bridge:", messageOf(e));
   shared.on("error", logError);
   txPool.on("error", logError);
 
@@ -159,8 +158,7 @@ export async function startUpstashBridge(opts: {
 
   // Hash both sides so the compare is constant-time and length-independent.
   const expectedAuth = sha256(`Bearer ${opts.token}`);
-  const authorized = (header: string | null) =>
-    timingSafeEqual(sha256(header ?? ""), expectedAuth);
+  const authorized = (header: string | null) => timingSafeEqual(sha256(header ?? ""), expectedAuth);
 
   async function handle(req: Request): Promise<Response> {
     if (!authorized(req.headers.get("authorization"))) {
@@ -179,8 +177,7 @@ export async function startUpstashBridge(opts: {
     } catch {
       return json(400, { error: "ERR the body is not valid JSON" });
     }
-    const base64 =
-      req.headers.get("upstash-encoding")?.toLowerCase() === "base64";
+    const base64 = req.headers.get("upstash-encoding")?.toLowerCase() === "base64";
 
     if (path === "/") {
       const cmd = toCommand(body);
@@ -214,9 +211,7 @@ export async function startUpstashBridge(opts: {
     return json(
       200,
       replies.map((r): Entry =>
-        r instanceof ErrorReply
-          ? { error: r.message }
-          : { result: toJson(r, base64) }
+        r instanceof ErrorReply ? { error: r.message } : { result: toJson(r, base64) }
       ),
     );
   }

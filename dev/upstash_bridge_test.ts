@@ -200,9 +200,7 @@ bridgeTest("auto-pipelining: 50 commands, 1 request, in order", async (t) => {
   );
   assert.deepEqual(setReqs, [{ path: "/pipeline", commands: 50 }]);
   assert.deepEqual(sets, ids.map(() => "OK"));
-  const [gets, getReqs] = await recording(() =>
-    Promise.all(ids.map((i) => redis.get(k(`p${i}`))))
-  );
+  const [gets, getReqs] = await recording(() => Promise.all(ids.map((i) => redis.get(k(`p${i}`)))));
   assert.deepEqual(getReqs, [{ path: "/pipeline", commands: 50 }]);
   assert.deepEqual(gets, ids.map((i) => `v${i}`));
   const incrs = await Promise.all(ids.map(() => redis.incr(k("ctr"))));

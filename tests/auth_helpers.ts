@@ -33,8 +33,7 @@ export function authTestEnv(): {
 }
 
 /** The test key's public JWK (for tests that build their own JWKS). */
-export const testPublicJwk = () =>
-  JSON.parse(pair.publicJwk) as Record<string, string>;
+export const testPublicJwk = () => JSON.parse(pair.publicJwk) as Record<string, string>;
 
 /** What a test token says; `sid` defaults to a random id, `ttlSeconds` to 900. */
 export interface TestTokenClaims {

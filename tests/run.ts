@@ -2,12 +2,18 @@
  * `deno task test`: prepares what the tests need and runs `deno test`.
  *
  * Finds (or starts) PostgreSQL and Redis, creates a throwaway database
- * `edgeshop_test_<random>` (never the developer's `edgeshop`), applies the migrations,
- * starts the Neon and Upstash bridges on free ports, runs `deno test -A` with
- * their addresses in env (extra arguments pass through: `deno task test
- * functions/auth`), then drops the database and deletes the tests' Redis keys.
+ * `edgeshop_test_<random>` (never the developer's `edgeshop`), applies the
+ * migrations, seeds the admin, starts the Neon and Upstash bridges on free
+ * ports and the three functions behind a gateway (for tests/e2e_test.ts),
+ * runs `deno test -A` with their addresses in env (extra arguments pass
+ * through: `deno task test functions/auth`), then drops the database and
+ * deletes the tests' Redis keys.
+ *
+ * `deno task test:workers` (`--runtime=workerd`) runs the end-to-end suite
+ * against the same functions in workerd under `wrangler dev` instead.
  */
 import { migrate } from "../db/migrate.ts";
+import { seedAdmin } from "../functions/auth/seed.ts";
 import { startNeonBridge } from "../dev/neon_bridge.ts";
 import { startUpstashBridge } from "../dev/upstash_bridge.ts";
 import {
@@ -17,29 +23,65 @@ import {
   recreateDatabase,
   withDatabase,
 } from "../dev/servers.ts";
+import { newSigningKey, stackEnvs } from "../dev/local_env.ts";
+import { freePort, type Runtime, startStack } from "../dev/stack.ts";
+import { testPrefix } from "./config.ts";
 
+const runtime: Runtime = Deno.args.includes("--runtime=workerd") ? "workerd" : "deno";
+const args = Deno.args.filter((a) => !a.startsWith("--runtime="));
 // A name of its own per run, so two runs at once (two terminals, CI) never
 // drop each other's database.
 const TEST_DB = Deno.env.get("TEST_DATABASE") ?? `edgeshop_test_${crypto.randomUUID().slice(0, 8)}`;
+// The end-to-end suite needs the functions running; a run of other files does not.
+const paths = args.filter((a) => !a.startsWith("-"));
+const wantsStack = runtime === "workerd" || paths.length === 0 ||
+  paths.some((p) => /^(\.\/)?tests\/?($|e2e)/.test(p));
+const ADMIN = { email: "admin@edgeshop.test", password: crypto.randomUUID() };
 const log = (line: string) => console.log(`[test] ${line}`);
-
-const servers = await ensureServers(log);
-await recreateDatabase(servers.postgresUrl, TEST_DB);
-const testDatabaseUrl = withDatabase(servers.postgresUrl, TEST_DB);
-await migrate(testDatabaseUrl);
-const pgHost = new URL(servers.postgresUrl);
-const neon = await startNeonBridge({
-  port: 0,
-  allowedHosts: [`${pgHost.hostname}:${pgHost.port || 5432}`],
-});
-const token = crypto.randomUUID();
-const upstash = await startUpstashBridge({ redisUrl: servers.redisUrl, token, port: 0 });
-log(`database ${TEST_DB}, Neon bridge ${neon.url}, Upstash bridge ${upstash.url}`);
+const cleanups: (() => Promise<unknown>)[] = [];
 
 let code = 1;
 try {
+  const servers = await ensureServers(log);
+  cleanups.push(servers.stop);
+  await recreateDatabase(servers.postgresUrl, TEST_DB);
+  cleanups.push(() => dropDatabase(servers.postgresUrl, TEST_DB));
+  cleanups.push(() => deleteKeys(servers.redisUrl, "edgeshop-test:"));
+  const testDatabaseUrl = withDatabase(servers.postgresUrl, TEST_DB);
+  await migrate(testDatabaseUrl);
+
+  const pg = new URL(servers.postgresUrl);
+  const neon = await startNeonBridge({
+    port: 0,
+    allowedHosts: [`${pg.hostname}:${pg.port || 5432}`],
+  });
+  cleanups.push(neon.close);
+  const token = crypto.randomUUID();
+  const upstash = await startUpstashBridge({ redisUrl: servers.redisUrl, token, port: 0 });
+  cleanups.push(upstash.close);
+
+  const ports = { auth: freePort(), search: freePort(), checkout: freePort() };
+  const envs = stackEnvs({
+    serverUrl: servers.postgresUrl,
+    database: TEST_DB,
+    neon,
+    upstash: { url: upstash.url, token },
+    authUrl: `http://127.0.0.1:${ports.auth}`,
+    signingKey: await newSigningKey(),
+    redisPrefix: testPrefix(),
+  });
+  await seedAdmin(envs.auth, ADMIN.email, ADMIN.password);
+  for (const env of Object.values(envs)) env.LOG_LEVEL = "error";
+  const stack = wantsStack ? await startStack({ runtime, envs, ports, quiet: true }) : undefined;
+  if (stack) cleanups.push(stack.stop);
+  log(
+    `database ${TEST_DB}, bridges ${neon.url} ${upstash.url}, stack ${
+      stack?.gatewayUrl ?? "not started"
+    }`,
+  );
+
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", ...Deno.args],
+    args: ["test", "-A", ...(runtime === "workerd" ? ["tests/e2e_test.ts"] : args)],
     env: {
       TEST_DATABASE_URL: testDatabaseUrl,
       TEST_REDIS_URL: servers.redisUrl,
@@ -47,6 +89,9 @@ try {
       NEON_WS_PROXY: neon.wsProxy,
       UPSTASH_REDIS_REST_URL: upstash.url,
       UPSTASH_REDIS_REST_TOKEN: token,
+      ...(stack ? { E2E_BASE_URL: stack.gatewayUrl } : {}),
+      E2E_ADMIN_EMAIL: ADMIN.email,
+      E2E_ADMIN_PASSWORD: ADMIN.password,
       NO_COLOR: "1",
     },
     stdout: "piped",
@@ -69,15 +114,11 @@ try {
       `\ntests: ${match[1]} passed, ${match[2]} failed${match[3] ? `, ${match[3]} skipped` : ""}`,
     );
   }
+} catch (err) {
+  console.error(`[test] ${err instanceof Error ? err.stack : err}`);
 } finally {
-  await neon.close();
-  await upstash.close();
-  await dropDatabase(servers.postgresUrl, TEST_DB).catch((e) =>
-    log(`cannot drop ${TEST_DB}: ${e}`)
-  );
-  await deleteKeys(servers.redisUrl, "edgeshop-test:").catch((e) =>
-    log(`cannot delete test keys: ${e}`)
-  );
-  await servers.stop();
+  for (const cleanup of cleanups.reverse()) {
+    await cleanup().catch((err) => log(`cleanup failed: ${err}`));
+  }
 }
 Deno.exit(code);

@@ -1,0 +1,145 @@
+/**
+ * Runs the three functions, each as its own process, and the gateway in
+ * front of them: on Deno (`deno serve`, as `deno task dev`) or on workerd
+ * (`wrangler dev`, the Workers runtime), given running bridges.
+ */
+import { gatewayHandler } from "./gateway.ts";
+import { type Service, SERVICES } from "./local_env.ts";
+import { WRANGLER } from "./wrangler.ts";
+
+export type Runtime = "deno" | "workerd";
+
+export interface Stack {
+  gatewayUrl: string;
+  ports: Record<Service, number>;
+  stop(): Promise<void>;
+}
+
+const ROOT = new URL("..", import.meta.url);
+
+/** A free loopback port (bound and released; fine for local tooling). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = l.addr as Deno.NetAddr;
+  l.close();
+  return port;
+}
+
+async function waitHealthy(service: string, port: number, child: Deno.ChildProcess, ms: number) {
+  let exited = false;
+  child.status.then(() => exited = true);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`Cannot start ${service}: its process exited`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/${service}/health`);
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Cannot start ${service}: no answer on port ${port} within ${ms / 1000} s`);
+}
+
+async function spawn(
+  runtime: Runtime,
+  service: Service,
+  port: number,
+  env: Record<string, string>,
+  quiet: boolean,
+): Promise<Deno.ChildProcess> {
+  const io = quiet ? "null" : "inherit";
+  if (runtime === "deno") {
+    return new Deno.Command(Deno.execPath(), {
+      args: [
+        "serve",
+        "-A",
+        "--port",
+        String(port),
+        "--host",
+        "127.0.0.1",
+        `functions/${service}/main.ts`,
+      ],
+      cwd: ROOT,
+      env,
+      stdout: io,
+      stderr: io,
+    }).spawn();
+  }
+  // wrangler dev takes the function's env from a file, as .dev.vars would.
+  const envFile = await Deno.makeTempFile({ prefix: `edgeshop-${service}-`, suffix: ".env" });
+  await Deno.writeTextFile(
+    envFile,
+    Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n"),
+  );
+  return new Deno.Command("npx", {
+    args: [
+      "--yes",
+      WRANGLER,
+      "dev",
+      "--env",
+      service,
+      "--env-file",
+      envFile,
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--inspector-port",
+      String(freePort()),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      quiet ? "error" : "info",
+    ],
+    cwd: ROOT,
+    env: { WRANGLER_SEND_METRICS: "false" },
+    stdin: "null",
+    stdout: io,
+    stderr: io,
+  }).spawn();
+}
+
+/** Starts the functions and the gateway; `stop()` ends them all. */
+export async function startStack(opts: {
+  runtime: Runtime;
+  envs: Record<Service, Record<string, string>>;
+  ports?: Record<Service, number>;
+  gatewayPort?: number;
+  quiet?: boolean;
+}): Promise<Stack> {
+  const ports = opts.ports ??
+    Object.fromEntries(SERVICES.map((s) => [s, freePort()])) as Record<Service, number>;
+  const children: Deno.ChildProcess[] = [];
+  let gateway: Deno.HttpServer | undefined;
+  const stop = async () => {
+    await gateway?.shutdown();
+    for (const child of children) {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+    }
+    await Promise.all(children.map((c) => c.status));
+  };
+  try {
+    for (const service of SERVICES) {
+      const child = await spawn(
+        opts.runtime,
+        service,
+        ports[service],
+        opts.envs[service],
+        opts.quiet ?? false,
+      );
+      children.push(child);
+    }
+    const timeout = opts.runtime === "deno" ? 20_000 : 90_000;
+    await Promise.all(SERVICES.map((s, i) => waitHealthy(s, ports[s], children[i], timeout)));
+    gateway = Deno.serve(
+      { hostname: "127.0.0.1", port: opts.gatewayPort ?? 0, onListen: () => {} },
+      gatewayHandler(ports),
+    );
+    return { gatewayUrl: `http://127.0.0.1:${(gateway.addr as Deno.NetAddr).port}`, ports, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
