@@ -1,0 +1,76 @@
+/**
+ * SQL for reading and writing catalog.products. Every statement is one
+ * round trip and answers the product as JSON, `in_stock` included (a
+ * checkout.stock_levels row with available > 0; no row means out of stock).
+ */
+
+/** `in_stock` for a product `p` joined to checkout.stock_levels `s`. */
+export const IN_STOCK = "(s.available IS NOT NULL AND s.available > 0)";
+
+const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The API's product object for row `p` (nulls stripped: `image_url?`, `rating?`). */
+export const PRODUCT_JSON = `jsonb_strip_nulls(jsonb_build_object(
+  'id', p.id, 'name', p.name, 'description', p.description, 'brand', p.brand,
+  'categories', p.categories, 'price_cents', p.price_cents, 'currency', p.currency,
+  'image_url', p.image_url, 'rating', p.rating, 'popularity', p.popularity,
+  'in_stock', ${IN_STOCK}, 'created_at', ${ts("p.created_at")}, 'updated_at', ${
+  ts("p.updated_at")
+}))`;
+
+const STOCK_JOIN = "LEFT JOIN checkout.stock_levels s ON s.product_id = p.id";
+
+const COLS =
+  "id, name, description, brand, categories, price_cents, currency, image_url, rating, popularity";
+// Validated in TypeScript first; jsonb_to_recordset turns JSON arrays into text[].
+const RECORD =
+  "x(id text, name text, description text, brand text, categories text[], price_cents int, currency text, image_url text, rating numeric, popularity int)";
+const UPDATE_SET =
+  `name = excluded.name, description = excluded.description, brand = excluded.brand,
+  categories = excluded.categories, price_cents = excluded.price_cents, currency = excluded.currency,
+  image_url = excluded.image_url, rating = excluded.rating, popularity = excluded.popularity,
+  updated_at = now()`;
+
+/** $1 id → product. */
+export const GET_PRODUCT =
+  `SELECT ${PRODUCT_JSON} AS product FROM catalog.products p ${STOCK_JOIN} WHERE p.id = $1`;
+
+/** $1 jsonb array of one product → the product, or no row when the id exists. */
+export const INSERT_PRODUCT = `WITH p AS (
+  INSERT INTO catalog.products (${COLS}) SELECT ${COLS} FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}
+  ON CONFLICT (id) DO NOTHING RETURNING *)
+SELECT ${PRODUCT_JSON} AS product FROM p ${STOCK_JOIN}`;
+
+/** $1 jsonb array of one product → the product and whether it was created. */
+export const UPSERT_PRODUCT = `WITH p AS (
+  INSERT INTO catalog.products AS t (${COLS}) SELECT ${COLS} FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}
+  ON CONFLICT (id) DO UPDATE SET ${UPDATE_SET} RETURNING t.*, (t.xmax = 0) AS created)
+SELECT ${PRODUCT_JSON} AS product, p.created FROM p ${STOCK_JOIN}`;
+
+/**
+ * $1 jsonb array of products (ids unique) → counts. `xmax = 0` on the
+ * returned row version means the INSERT branch ran, so one statement tells
+ * created from updated.
+ */
+export const BULK_UPSERT = `WITH w AS (
+  INSERT INTO catalog.products AS t (${COLS}) SELECT ${COLS} FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}
+  ON CONFLICT (id) DO UPDATE SET ${UPDATE_SET} RETURNING (t.xmax = 0) AS created)
+SELECT count(*) FILTER (WHERE created)::int AS created, count(*) FILTER (WHERE NOT created)::int AS updated FROM w`;
+
+const patched = (col: string, cast: string) =>
+  `${col} = CASE WHEN $2::jsonb ? '${col}' THEN ($2::jsonb->>'${col}')${cast} ELSE p.${col} END`;
+
+/** $1 id, $2 jsonb subset of fields (validated) → the product, or no row. */
+export const PATCH_PRODUCT = `WITH p AS (
+  UPDATE catalog.products p SET
+    ${patched("name", "")}, ${patched("description", "")}, ${patched("brand", "")},
+    categories = CASE WHEN $2::jsonb ? 'categories'
+      THEN ARRAY(SELECT jsonb_array_elements_text($2::jsonb->'categories')) ELSE p.categories END,
+    ${patched("price_cents", "::int")}, ${patched("currency", "")}, ${patched("image_url", "")},
+    ${patched("rating", "::numeric")}, ${patched("popularity", "::int")},
+    updated_at = now()
+  WHERE p.id = $1 RETURNING p.*)
+SELECT ${PRODUCT_JSON} AS product FROM p ${STOCK_JOIN}`;
+
+/** $1 id → one row when deleted. */
+export const DELETE_PRODUCT = "DELETE FROM catalog.products WHERE id = $1 RETURNING id";

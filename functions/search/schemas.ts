@@ -1,0 +1,87 @@
+import { z } from "@hono/zod-openapi";
+
+/** A client-chosen SKU, as catalog.products' CHECK constraint spells it. */
+export const productIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
+  message: "Must be 1–64 characters of A-Z, a-z, 0-9, '.', '_' or '-'",
+});
+
+const INT4_MAX = 2_147_483_647;
+
+// Each field once, without defaults, so that PATCH (a subset) and POST/PUT
+// (defaults applied) share the same rules, which mirror the table's CHECKs.
+const fields = {
+  name: z.string().trim().min(1).max(500),
+  description: z.string().max(20_000),
+  brand: z.string().trim().max(200),
+  // Duplicates would be counted twice by the category facet.
+  categories: z.array(z.string().trim().min(1).max(200)).max(50)
+    .transform((list) => [...new Set(list)]),
+  price_cents: z.int().min(0).max(INT4_MAX),
+  currency: z.literal("USD"),
+  image_url: z.url({ protocol: /^https?$/ }).max(2048).nullable(),
+  rating: z.number().min(0).max(5).nullable(),
+  popularity: z.int().min(0).max(INT4_MAX),
+};
+
+/** A full product as written by POST/PUT (unknown and derived fields are dropped). */
+export const productBodySchema = z.object({
+  id: productIdSchema.optional(),
+  name: fields.name,
+  description: fields.description.default(""),
+  brand: fields.brand.default(""),
+  categories: fields.categories.default([]),
+  price_cents: fields.price_cents,
+  currency: fields.currency.default("USD"),
+  image_url: fields.image_url.optional().transform((v) => v ?? null),
+  rating: fields.rating.optional().transform((v) => v ?? null),
+  popularity: fields.popularity.default(0),
+}).openapi("ProductInput");
+
+/** POST: the id is required in the body. */
+export const productCreateSchema = productBodySchema.extend({ id: productIdSchema });
+
+/** PATCH: any subset of the writable fields; the id never changes. */
+export const productPatchSchema = z.object(fields).partial().openapi("ProductPatch");
+
+export type ProductInput = z.infer<typeof productCreateSchema>;
+export type ProductPatch = z.infer<typeof productPatchSchema>;
+
+/** A product as every route answers it. */
+export const productSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  brand: z.string(),
+  categories: z.array(z.string()),
+  price_cents: z.int(),
+  currency: z.literal("USD"),
+  image_url: z.string().optional(),
+  rating: z.number().optional(),
+  popularity: z.int().optional(),
+  in_stock: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi("Product");
+
+export type Product = z.infer<typeof productSchema>;
+
+const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+}).openapi("Problem");
+
+/** A problem+json response entry for createRoute. */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: problem } },
+});
+
+/** A JSON response entry for createRoute. */
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { "application/json": { schema } },
+});

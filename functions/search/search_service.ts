@@ -1,0 +1,61 @@
+import { sqlClient } from "../../shared/db.ts";
+import type { SearchEnv } from "./env.ts";
+import { type CursorKeys, encodeCursor } from "./cursor.ts";
+import { toHighlight } from "./highlight.ts";
+import type { NormalisedSearch } from "./normalise.ts";
+import { SEARCH_BROWSE_SQL, SEARCH_TEXT_SQL, type SearchRow } from "./search_sql.ts";
+
+/** The response body without `took_ms` (added per request, so cached bodies stay reusable). */
+export interface SearchBody {
+  hits: Record<string, unknown>[];
+  facets: {
+    category: { value: string; count: number }[];
+    brand: { value: string; count: number }[];
+    price: { min: number | null; max: number | null };
+  };
+  total: number;
+  next_cursor: string | null;
+}
+
+/** Runs one search against Postgres: exactly one HTTP round trip to Neon. */
+export async function runSearch(
+  env: SearchEnv,
+  n: NormalisedSearch,
+  after: CursorKeys | null,
+): Promise<SearchBody> {
+  const sql = sqlClient(env);
+  const rows = await sql.query(n.hasWords ? SEARCH_TEXT_SQL : SEARCH_BROWSE_SQL, [
+    n.q,
+    n.categories,
+    n.brands,
+    n.minPrice,
+    n.maxPrice,
+    n.inStock,
+    n.sort,
+    n.limit,
+    after ? String(after[0]) : null,
+    after ? String(after[1]) : null,
+    after ? after[2] : null,
+  ]) as { result: SearchRow }[];
+  const row = rows[0].result;
+  // The statement reads one row past the page to know whether a next one exists.
+  const page = row.hits.slice(0, n.limit);
+  const last = page.at(-1);
+  const nextCursor = row.hits.length > n.limit && last
+    ? await encodeCursor(env.SEARCH_CURSOR_SECRET, n.canonical, last.keys)
+    : null;
+  return {
+    hits: page.map((h) => {
+      const name = toHighlight(h.hl_name);
+      const description = toHighlight(h.hl_description);
+      if (!name && !description) return h.product;
+      return {
+        ...h.product,
+        highlight: { ...(name ? { name } : {}), ...(description ? { description } : {}) },
+      };
+    }),
+    facets: { category: row.category, brand: row.brand, price: row.price },
+    total: Number(row.total),
+    next_cursor: nextCursor,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * What the search tests share: an env for the app, admin tokens, a
+ * superuser connection for setup/cleanup (inventory belongs to checkout, so
+ * tests write it directly), and a fetch wrapper that counts round trips.
+ */
+// @ts-types="@types/pg"
+import pg from "pg";
+import { serviceEnv, testDatabaseUrl } from "../../tests/config.ts";
+import { authTestEnv, bearer, issueTestToken } from "../../tests/auth_helpers.ts";
+import { createSearchApp } from "./app.ts";
+
+/** A random lowercase token: ids, categories and words unique to one test run. */
+export const runToken = (n = 6) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String.fromCharCode(97 + (b % 26)))
+    .join("");
+
+/** The search app and an env object for it (reuse both across requests). */
+export function searchTestSetup(extra: Record<string, string> = {}) {
+  const env = serviceEnv("search", {
+    ...authTestEnv(),
+    SEARCH_CURSOR_SECRET: `test-secret-${crypto.randomUUID()}`,
+    ...extra,
+  });
+  const app = createSearchApp();
+  const request = (path: string, init: RequestInit = {}) => app.request(path, init, env);
+  return { app, env, request };
+}
+
+/** Headers with an access token for `role`. */
+export async function authHeaders(
+  role: "admin" | "customer" = "admin",
+): Promise<Record<string, string>> {
+  const token = await issueTestToken({ sub: crypto.randomUUID(), role });
+  return { ...bearer(token), "Content-Type": "application/json" };
+}
+
+/** Runs `fn` with a superuser client on the tests' database. */
+export async function withOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deletes this run's products and inventory rows (ids start with `prefix`). */
+export function cleanup(prefix: string): Promise<void> {
+  return withOwner(async (db) => {
+    await db.query("DELETE FROM checkout.inventory WHERE product_id LIKE $1", [`${prefix}%`]);
+    await db.query("DELETE FROM catalog.products WHERE id LIKE $1", [`${prefix}%`]);
+  });
+}
+
+/** Counts requests to the Neon and Upstash endpoints while `fn` runs. */
+export async function countRoundTrips<T>(
+  env: Record<string, string>,
+  fn: () => Promise<T>,
+): Promise<{ result: T; neon: number; upstash: number }> {
+  const original = globalThis.fetch;
+  const counts = { neon: 0, upstash: 0 };
+  const neonUrl = env.NEON_HTTP_ENDPOINT;
+  const upstashUrl = env.UPSTASH_REDIS_REST_URL;
+  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.startsWith(neonUrl)) counts.neon++;
+    else if (url.startsWith(upstashUrl)) counts.upstash++;
+    return original(input, init);
+  };
+  try {
+    const result = await fn();
+    return { result, ...counts };
+  } finally {
+    globalThis.fetch = original;
+  }
+}
