@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { authHeaders, cleanup, countRoundTrips, runToken, searchTestSetup } from "./test_helpers.ts";
+
+const R = runToken();
+const P = `ca-${R}`;
+
+/** Waits until the background cache write of the previous request has landed. */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+Deno.test("search cache: a hit is one Redis round trip and no Postgres; a miss is one of each plus a write", async () => {
+  const { env, request } = searchTestSetup();
+  const admin = await authHeaders("admin");
+  const path = `/search/products?q=cachetest${R}&limit=5`;
+  try {
+    const created = await request("/search/products", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ id: `${P}-1`, name: `Cachetest${R} lamp`, price_cents: 100 }),
+    });
+    assert.equal(created.status, 201);
+
+    const miss = await countRoundTrips(env, async () => {
+      const res = await request(path);
+      const body = await res.json();
+      await settle();
+      return { res, body };
+    });
+    assert.equal(miss.result.res.headers.get("Server-Timing")?.includes('cache;desc="miss"'), true);
+    assert.equal(miss.neon, 1, "one Postgres round trip");
+    assert.equal(miss.upstash, 2, "one lookup and one background write");
+    assert.equal(miss.result.body.total, 1);
+
+    const hit = await countRoundTrips(env, async () => {
+      const res = await request(`/search/products?limit=5&q=CacheTest${R}%20`);
+      return { res, body: await res.json() };
+    });
+    assert.match(hit.result.res.headers.get("Server-Timing") ?? "", /cache;desc="hit"/);
+    assert.equal(hit.neon, 0, "no Postgres on a hit");
+    assert.equal(hit.upstash, 1, "exactly one Redis round trip on a hit");
+    assert.deepEqual({ ...hit.result.body, took_ms: 0 }, { ...miss.result.body, took_ms: 0 });
+    assert.equal(typeof hit.result.body.took_ms, "number");
+
+    // A write bumps the catalog version: the next search misses and sees it.
+    const patched = await request(`/search/products/${P}-1`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ price_cents: 4242 }),
+    });
+    assert.equal(patched.status, 200);
+    const after = await request(path);
+    assert.match(after.headers.get("Server-Timing") ?? "", /cache;desc="miss"/);
+    assert.equal((await after.json()).hits[0].price_cents, 4242);
+  } finally {
+    await cleanup(P);
+  }
+});
+
+Deno.test("search cache: with Redis down, search still answers from Postgres and says bypass", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closedPort = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const { env, request } = searchTestSetup({ UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${closedPort}` });
+  const { result: res, neon } = await countRoundTrips(env, () => request(`/search/products?q=anything${R}`));
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("Server-Timing") ?? "", /cache;desc="bypass"/);
+  assert.equal((await res.json()).total, 0);
+  assert.equal(neon, 1);
+  const suggest = await request(`/search/suggest?q=anything${R}`);
+  assert.equal(suggest.status, 200);
+  assert.match(suggest.headers.get("Server-Timing") ?? "", /cache;desc="bypass"/);
+  await suggest.body?.cancel();
+});
+
+Deno.test("GET /search/openapi.json documents the search and admin routes", async () => {
+  const { request } = searchTestSetup();
+  const doc = await (await request("/search/openapi.json")).json();
+  assert.ok(doc.paths["/search/products"].get);
+  assert.ok(doc.paths["/search/products"].post);
+  assert.ok(doc.paths["/search/products/{id}"].patch);
+  assert.ok(doc.paths["/search/products/bulk"].post);
+  assert.ok(doc.paths["/search/suggest"].get);
+  const health = await (await request("/search/health")).json();
+  assert.deepEqual(health, { status: "ok", service: "search" });
+});
