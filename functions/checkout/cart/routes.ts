@@ -1,0 +1,110 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../../../shared/app.ts";
+import { requireUser } from "../../../shared/auth.ts";
+import { ApiError } from "../../../shared/errors.ts";
+import { deps } from "../deps.ts";
+import { authErrors, problemResponse } from "../problem_schema.ts";
+import { cartSchema, productIdParam, quantityBody } from "./schema.ts";
+import { cartKey, clearCart, readCart, writeLine } from "./store.ts";
+import { buildCart, fetchPrices, priceCart } from "./view.ts";
+
+const cartOk = {
+  200: { description: "The cart", content: { "application/json": { schema: cartSchema } } },
+};
+const common = { tags: ["cart"], security: [{ bearer: [] }], middleware: requireUser() };
+
+/** `/cart`: one cart per user in Redis, priced from the catalog on every read. */
+export function cartRoutes() {
+  const router = createRouter();
+
+  // 1 Redis + 1 Postgres (none for an empty cart).
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "get",
+      path: "/cart",
+      responses: { ...cartOk, ...authErrors },
+    }),
+    async (c) => {
+      const { env, sql, redis } = deps(c);
+      const lines = await readCart(redis, cartKey(env.REDIS_PREFIX, c.get("user").id));
+      return c.json(await priceCart(sql, lines), 200);
+    },
+  );
+
+  // 1 Redis (write + read back) + 1 Postgres; on 404 one more Redis to undo.
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "put",
+      path: "/cart/items/{product_id}",
+      request: {
+        params: productIdParam,
+        body: { content: { "application/json": { schema: quantityBody } }, required: true },
+      },
+      responses: {
+        ...cartOk,
+        400: problemResponse("Invalid quantity or product id"),
+        404: problemResponse("No such product in the catalog (`product_not_found`)"),
+        ...authErrors,
+      },
+    }),
+    async (c) => {
+      const { env, sql, redis } = deps(c);
+      const { product_id } = c.req.valid("param");
+      const { quantity } = c.req.valid("json");
+      const key = cartKey(env.REDIS_PREFIX, c.get("user").id);
+      // Write first, then price: the pricing query doubles as the existence
+      // check, saving a round trip. A line for an unknown product is never
+      // visible (the view drops lines missing from the catalog), and it is
+      // taken out again below.
+      const lines = await writeLine(redis, key, product_id, quantity);
+      const ids = lines.map((l) => l.product_id);
+      if (!ids.includes(product_id)) ids.push(product_id);
+      const prices = await fetchPrices(sql, ids);
+      if (!prices.has(product_id)) {
+        if (quantity > 0) await redis.hdel(key, product_id);
+        throw new ApiError(
+          404,
+          "product_not_found",
+          `Cannot find product "${product_id}" in the catalog`,
+        );
+      }
+      return c.json(buildCart(lines, prices), 200);
+    },
+  );
+
+  // 1 Redis + 1 Postgres.
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "delete",
+      path: "/cart/items/{product_id}",
+      request: { params: z.object({ product_id: z.string().min(1).max(200) }) },
+      responses: { ...cartOk, ...authErrors },
+    }),
+    async (c) => {
+      const { env, sql, redis } = deps(c);
+      const key = cartKey(env.REDIS_PREFIX, c.get("user").id);
+      const lines = await writeLine(redis, key, c.req.valid("param").product_id, 0);
+      return c.json(await priceCart(sql, lines), 200);
+    },
+  );
+
+  // 1 Redis.
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "delete",
+      path: "/cart",
+      responses: { 204: { description: "The cart is empty" }, ...authErrors },
+    }),
+    async (c) => {
+      const { env, redis } = deps(c);
+      await clearCart(redis, cartKey(env.REDIS_PREFIX, c.get("user").id));
+      return c.body(null, 204);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,31 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../shared/app.ts";
+import { sqlClient } from "../../shared/db.ts";
+import { redisClient } from "../../shared/redis.ts";
+import { type CheckoutEnv, checkoutEnv } from "./env.ts";
+import type { PaymentProvider } from "./payments/provider.ts";
+import { TestPaymentProvider } from "./payments/test_provider.ts";
+
+/** How the app gets its payment provider; injectable so tests and game days can wrap it. */
+export type ProviderFactory = (env: CheckoutEnv) => PaymentProvider;
+
+/** The provider `PAYMENT_PROVIDER` names. A Stripe adapter would be one more case here. */
+export const defaultProvider: ProviderFactory = (env) => {
+  switch (env.PAYMENT_PROVIDER) {
+    case "test":
+      return new TestPaymentProvider(env);
+  }
+};
+
+/** This request's env and clients, created per request (never at module scope). */
+export function deps(c: Context<AppEnv>) {
+  const env = checkoutEnv(c.env);
+  return {
+    env,
+    sql: sqlClient(env),
+    // Hot paths fail fast instead of the client's ~12 s retry loop.
+    redis: redisClient(env, { retries: 1 }),
+  };
+}
+
+export type Deps = ReturnType<typeof deps>;

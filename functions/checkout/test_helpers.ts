@@ -1,0 +1,151 @@
+/**
+ * What every checkout test shares: the app with the test env, a superuser
+ * connection playing the catalog admin (products are search's; the service
+ * may only read them), tokens, a request helper that also waits for the
+ * background work each request started, and cleanup of everything a test
+ * made (by its random id prefix).
+ */
+// @ts-types="@types/pg"
+import pg from "pg";
+import { serviceEnv, testDatabaseUrl } from "../../tests/config.ts";
+import { authTestEnv, bearer, issueTestToken } from "../../tests/auth_helpers.ts";
+import { createCheckoutApp } from "./app.ts";
+import type { ProviderFactory } from "./deps.ts";
+
+export interface Fixture {
+  env: Record<string, string>;
+  /** Random id prefix of this test's products and users. */
+  prefix: string;
+  db: pg.Client;
+  call(method: string, path: string, opts?: CallOptions): Promise<Reply>;
+  token(sub: string, role?: "customer" | "admin"): Promise<string>;
+  /** Creates catalog products (with inventory when `on_hand` is given); returns their ids. */
+  products(list: { id: string; price_cents?: number; on_hand?: number }[]): Promise<string[]>;
+  stock(productId: string): Promise<{ on_hand: number; reserved: number }>;
+  /** Waits for the waitUntil work requests started so far. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Reply {
+  status: number;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+  text: string;
+  headers: Headers;
+}
+
+export const ADDRESS = {
+  name: "Ada Lovelace",
+  line1: "12 St James's Square",
+  city: "London",
+  postal_code: "SW1Y 4JH",
+  country: "GB",
+};
+
+export async function fixture(
+  opts: { provider?: ProviderFactory; env?: Record<string, string> } = {},
+): Promise<Fixture> {
+  const env = serviceEnv("checkout", { ...authTestEnv(), ...opts.env });
+  const app = createCheckoutApp({ provider: opts.provider });
+  const prefix = `t${crypto.randomUUID().slice(0, 8)}-`;
+  const db = new pg.Client({ connectionString: testDatabaseUrl() });
+  await db.connect();
+  const background: Promise<unknown>[] = [];
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void background.push(p),
+    passThroughOnException: () => {},
+    props: {},
+  };
+
+  return {
+    env,
+    prefix,
+    db,
+    async call(method, path, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      if (o.token) Object.assign(headers, bearer(o.token));
+      if (o.body !== undefined) headers["Content-Type"] = "application/json";
+      const res = await app.request(
+        path,
+        {
+          method,
+          headers,
+          body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        },
+        env,
+        ctx as never,
+      );
+      const text = await res.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = text;
+      }
+      return { status: res.status, body, text, headers: res.headers };
+    },
+    token: (sub, role = "customer") => issueTestToken({ sub: `${prefix}${sub}`, role }),
+    async products(list) {
+      for (const p of list) {
+        await db.query(
+          "INSERT INTO catalog.products (id, name, price_cents) VALUES ($1, $2, $3)",
+          [prefix + p.id, `Product ${p.id}`, p.price_cents ?? 1000],
+        );
+        if (p.on_hand !== undefined) {
+          await db.query("INSERT INTO checkout.inventory (product_id, on_hand) VALUES ($1, $2)", [
+            prefix + p.id,
+            p.on_hand,
+          ]);
+        }
+      }
+      return list.map((p) => prefix + p.id);
+    },
+    async stock(productId) {
+      const { rows } = await db.query(
+        "SELECT on_hand, reserved FROM checkout.inventory WHERE product_id = $1",
+        [productId],
+      );
+      return rows[0];
+    },
+    async settle() {
+      while (background.length) await Promise.allSettled(background.splice(0));
+    },
+    async close() {
+      await Promise.allSettled(background);
+      const like = `${prefix}%`;
+      await db.query(
+        `DELETE FROM checkout.test_provider_charges WHERE order_id IN
+           (SELECT id::text FROM checkout.orders WHERE user_id LIKE $1)`,
+        [like],
+      );
+      await db.query("DELETE FROM checkout.idempotency_keys WHERE user_id LIKE $1", [like]);
+      await db.query("DELETE FROM checkout.orders WHERE user_id LIKE $1", [like]);
+      await db.query("DELETE FROM checkout.inventory WHERE product_id LIKE $1", [like]);
+      await db.query("DELETE FROM catalog.products WHERE id LIKE $1", [like]);
+      await db.end();
+    },
+  };
+}
+
+/** A JSON request body with an Idempotency-Key. */
+export const withKey = (key: string) => ({ "Idempotency-Key": key });
+
+/** Runs `fn` with a fixture and always cleans up. */
+export async function withFixture(
+  fn: (f: Fixture) => Promise<void>,
+  opts?: Parameters<typeof fixture>[0],
+): Promise<void> {
+  const f = await fixture(opts);
+  try {
+    await fn(f);
+  } finally {
+    await f.close();
+  }
+}
