@@ -1,0 +1,98 @@
+import { createRoute } from "@hono/zod-openapi";
+import { createRouter } from "../../../shared/app.ts";
+import { requireRole } from "../../../shared/auth.ts";
+import { ApiError } from "../../../shared/errors.ts";
+import { deps } from "../deps.ts";
+import { authErrors, problemResponse } from "../problem_schema.ts";
+import { productIdParam } from "../cart/schema.ts";
+import { announceStockFlip, crossesZero } from "../stock_signal.ts";
+import { inventorySchema, onHandBody } from "./schema.ts";
+import { getInventory, setOnHand } from "./sql.ts";
+
+const common = {
+  tags: ["inventory"],
+  security: [{ bearer: [] }],
+  middleware: requireRole("admin"),
+};
+const ok = {
+  description: "Stock of the product",
+  content: { "application/json": { schema: inventorySchema } },
+};
+const forbidden = { 403: problemResponse("Not an admin") };
+
+/** `/inventory/:product_id`: admin view and control of stock. */
+export function inventoryRoutes() {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "get",
+      path: "/inventory/{product_id}",
+      request: { params: productIdParam },
+      responses: {
+        200: ok,
+        404: problemResponse("No inventory row for the product"),
+        ...authErrors,
+        ...forbidden,
+      },
+    }),
+    async (c) => {
+      const { product_id } = c.req.valid("param");
+      const row = await getInventory(deps(c).sql, product_id);
+      if (!row) {
+        throw new ApiError(404, "not_found", `Cannot find inventory for product "${product_id}"`);
+      }
+      return c.json(row, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "put",
+      path: "/inventory/{product_id}",
+      request: {
+        params: productIdParam,
+        body: { content: { "application/json": { schema: onHandBody } }, required: true },
+      },
+      responses: {
+        200: ok,
+        400: problemResponse("Invalid on_hand"),
+        404: problemResponse("No such product in the catalog (`product_not_found`)"),
+        409: problemResponse(
+          "on_hand below what pending orders reserved (`on_hand_below_reserved`)",
+        ),
+        ...authErrors,
+        ...forbidden,
+      },
+    }),
+    async (c) => {
+      const { env, sql } = deps(c);
+      const { product_id } = c.req.valid("param");
+      const { on_hand } = c.req.valid("json");
+      const result = await setOnHand(sql, product_id, on_hand);
+      if (result.kind === "not_in_catalog") {
+        throw new ApiError(
+          404,
+          "product_not_found",
+          `Cannot find product "${product_id}" in the catalog`,
+        );
+      }
+      if (result.kind === "below_reserved") {
+        // 409, not 400: the request is well formed; it conflicts with the
+        // current state (units held by pending orders) and may succeed later.
+        throw new ApiError(
+          409,
+          "on_hand_below_reserved",
+          `Cannot set on_hand to ${on_hand}: ${result.reserved} units are reserved by pending orders`,
+          { reserved: result.reserved },
+        );
+      }
+      announceStockFlip(c, env, crossesZero(result.availableBefore, result.inventory.available));
+      return c.json(result.inventory, 200);
+    },
+  );
+
+  return router;
+}
