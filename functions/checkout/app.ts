@@ -1,0 +1,20 @@
+import { createApp } from "../../shared/app.ts";
+import { postgresAndRedis } from "../../shared/health.ts";
+import { cartRoutes } from "./cart/routes.ts";
+import { defaultProvider, type ProviderFactory } from "./deps.ts";
+import { inventoryRoutes } from "./inventory/routes.ts";
+import { orderRoutes } from "./orders/routes.ts";
+
+export interface CheckoutOptions {
+  /** The payment provider per request's env; default: the one `PAYMENT_PROVIDER` names. */
+  provider?: ProviderFactory;
+}
+
+/** The checkout service: carts, inventory, idempotent orders. Builds no clients until a request comes. */
+export function createCheckoutApp(opts: CheckoutOptions = {}) {
+  const app = createApp("checkout", postgresAndRedis);
+  app.route("/checkout", cartRoutes());
+  app.route("/checkout", inventoryRoutes());
+  app.route("/checkout", orderRoutes(opts.provider ?? defaultProvider));
+  return app;
+}

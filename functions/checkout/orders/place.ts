@@ -1,0 +1,156 @@
+import type { Redis } from "@upstash/redis";
+import type { Context } from "hono";
+import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { AppEnv } from "../../../shared/app.ts";
+import { ApiError } from "../../../shared/errors.ts";
+import { cartKey, clearCart, readCart } from "../cart/store.ts";
+import type { CheckoutEnv } from "../env.ts";
+import { chargeKey, type ChargeResult, type PaymentProvider } from "../payments/provider.ts";
+import { announceStockFlip } from "../stock_signal.ts";
+import { beginOrder } from "./begin_sql.ts";
+import {
+  commitPaid,
+  finishKey,
+  releaseLease,
+  releaseOrder,
+  type StoredResponse,
+} from "./finish_sql.ts";
+import { requestFingerprint } from "./fingerprint.ts";
+import { cartEmpty, insufficientStock, paymentDeclined } from "./responses.ts";
+import type { PlaceOrderBody } from "./schema.ts";
+
+export interface PlaceOrder {
+  c: Context<AppEnv>;
+  env: CheckoutEnv;
+  // deno-lint-ignore no-explicit-any
+  sql: NeonQueryFunction<any, any>;
+  redis: Redis;
+  provider: PaymentProvider;
+  userId: string;
+  key: string;
+  body: PlaceOrderBody;
+}
+
+/** Settles with the charge, or rejects with a TimeoutError once `ms` passed (outcome unknown). */
+function withTimeout(work: Promise<ChargeResult>, ms: number): Promise<ChargeResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DOMException("The payment provider timed out", "TimeoutError")),
+      ms,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * POST /checkout/orders with recovery points (started → order_created →
+ * finished). Happy path: Redis 1 (read cart), Postgres 1 (phase 1), the
+ * provider, Postgres 1 (phase 3), Redis 1 (empty the cart). Any failure after
+ * the key is claimed ends the lease early and leaves the key at its last
+ * recovery point, from which a retry with the same key (or the sweep) goes on.
+ */
+export async function placeOrder(p: PlaceOrder): Promise<StoredResponse> {
+  const { c, env, sql, redis } = p;
+  const path = c.req.path;
+  const cart = cartKey(env.REDIS_PREFIX, p.userId);
+  const [fingerprint, lines] = await Promise.all([
+    requestFingerprint("POST /checkout/orders", p.body),
+    readCart(redis, cart),
+  ]);
+  const lease = { userId: p.userId, key: p.key, lockToken: crypto.randomUUID() };
+  const begun = await beginOrder(sql, {
+    ...lease,
+    fingerprint,
+    leaseSeconds: env.CHECKOUT_KEY_LEASE_SECONDS,
+    orderId: crypto.randomUUID(),
+    lines,
+    paymentMethod: p.body.payment_method,
+    shippingAddress: p.body.shipping_address,
+  });
+  const k = begun.key;
+  if (!k.same_body) {
+    throw new ApiError(
+      422,
+      "idempotency_key_reused",
+      "Cannot reuse this Idempotency-Key: it was first used with a different request body",
+    );
+  }
+  if (k.recovery_point === "finished") {
+    return { status: k.response_status!, body: k.response_body! };
+  }
+  if (!k.mine) {
+    throw new ApiError(
+      409,
+      "idempotency_key_in_use",
+      "Cannot run this request yet: another request with the same Idempotency-Key is in progress",
+      {},
+      { "Retry-After": "1" },
+    );
+  }
+
+  try {
+    if (k.recovery_point === "started") {
+      // Phase 1 wrote nothing: the answer is final and stored for replays.
+      const answer = begun.lines.length === 0
+        ? cartEmpty(path)
+        : insufficientStock(path, begun.lines);
+      return await finishKey(sql, lease, answer);
+    }
+    if (begun.created) {
+      announceStockFlip(
+        c,
+        env,
+        begun.lines.some((l) => l.available > 0 && l.available === l.requested),
+      );
+    }
+    const order = k.order!;
+    let charge: ChargeResult;
+    try {
+      charge = await withTimeout(
+        p.provider.charge({
+          idempotencyKey: chargeKey(order.id),
+          orderId: order.id,
+          amountCents: order.total_cents,
+          currency: order.currency,
+          paymentMethod: order.payment.method,
+        }),
+        env.PAYMENT_TIMEOUT_MS,
+      );
+    } catch (err) {
+      c.get("log").warn("Payment outcome unknown; the order stays pending for a retry", {
+        err,
+        order_id: order.id,
+      });
+      const timedOut = err instanceof DOMException && err.name === "TimeoutError";
+      throw new ApiError(
+        timedOut ? 504 : 502,
+        "payment_provider_unavailable",
+        "Cannot confirm the payment right now; retry with the same Idempotency-Key",
+        { order_id: order.id },
+      );
+    }
+    if (charge.status === "succeeded") {
+      const answer = await commitPaid(sql, order.id, charge.chargeId);
+      if (answer.status === 201) {
+        // The order is paid whatever Redis does; a cart left behind is a nuisance, not an error.
+        await clearCart(redis, cart).catch((err) =>
+          c.get("log").warn("Cannot empty the cart", { err })
+        );
+      }
+      return answer;
+    }
+    const released = await releaseOrder(sql, {
+      orderId: order.id,
+      paymentStatus: "failed",
+      declineCode: charge.declineCode,
+      chargeId: charge.chargeId,
+      response: paymentDeclined(path, order.id, charge.declineCode),
+    });
+    announceStockFlip(c, env, released.flipped);
+    return released;
+  } catch (err) {
+    await releaseLease(sql, lease).catch(() => {});
+    throw err;
+  }
+}

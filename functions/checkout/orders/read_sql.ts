@@ -1,0 +1,61 @@
+import type { NeonQueryFunction } from "@neondatabase/serverless";
+import { type Order, ORDER_JSON } from "./order_json.ts";
+
+// deno-lint-ignore no-explicit-any
+type Sql = NeonQueryFunction<any, any>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `id` can be an order id (anything else is simply not found, never a SQL error). */
+export const isOrderId = (id: string) => UUID.test(id);
+
+/** One order, if it exists and `userId` may see it (an admin sees all). One round trip. */
+export async function getOrder(
+  sql: Sql,
+  id: string,
+  userId: string,
+  isAdmin: boolean,
+): Promise<Order | null> {
+  if (!isOrderId(id)) return null;
+  const rows = await sql.query(
+    `SELECT ${ORDER_JSON} AS "order" FROM checkout.orders o WHERE o.id = $1 AND (o.user_id = $2 OR $3)`,
+    [id, userId, isAdmin],
+  ) as { order: Order }[];
+  return rows[0]?.order ?? null;
+}
+
+/** Opaque keyset cursor: the `seq` of the last order on the page, base64url. */
+export const encodeCursor = (seq: string) =>
+  btoa(`o:${seq}`).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+
+/** The seq a cursor points after, or null when it is not one of ours. */
+export function decodeCursor(cursor: string): string | null {
+  try {
+    const text = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const match = /^o:(\d{1,18})$/.exec(text);
+    return match ? match[1] : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A user's orders, newest first, `limit` per page after `afterSeq`. One round trip. */
+export async function listOrders(
+  sql: Sql,
+  userId: string,
+  limit: number,
+  afterSeq: string | null,
+): Promise<{ orders: Order[]; next_cursor: string | null }> {
+  const rows = await sql.query(
+    `SELECT ${ORDER_JSON} AS "order", o.seq::text AS seq FROM checkout.orders o
+     WHERE o.user_id = $1 AND ($2::bigint IS NULL OR o.seq < $2::bigint)
+     ORDER BY o.seq DESC LIMIT $3`,
+    [userId, afterSeq, limit + 1],
+  ) as { order: Order; seq: string }[];
+  const page = rows.slice(0, limit);
+  const more = rows.length > limit;
+  return {
+    orders: page.map((r) => r.order),
+    next_cursor: more ? encodeCursor(page[page.length - 1].seq) : null,
+  };
+}

@@ -1,0 +1,197 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../../../shared/app.ts";
+import { requireRole, requireUser } from "../../../shared/auth.ts";
+import { ApiError } from "../../../shared/errors.ts";
+import { defaultProvider, deps, type ProviderFactory } from "../deps.ts";
+import { authErrors, problemResponse } from "../problem_schema.ts";
+import { announceStockFlip } from "../stock_signal.ts";
+import { cancelOrder } from "./cancel.ts";
+import type { Order } from "./order_json.ts";
+import { placeOrder } from "./place.ts";
+import { decodeCursor, getOrder, listOrders } from "./read_sql.ts";
+import {
+  idempotencyHeader,
+  listQuery,
+  orderIdParam,
+  orderSchema,
+  placeOrderBody,
+} from "./schema.ts";
+import { sweepAbandoned } from "./sweep.ts";
+
+const common = { tags: ["orders"], security: [{ bearer: [] }], middleware: requireUser() };
+const orderJson = (description: string) => ({
+  description,
+  content: { "application/json": { schema: orderSchema } },
+});
+const notFound = { 404: problemResponse("No such order (or not yours)") };
+
+/** `/orders`: placing (idempotent), reading and canceling orders, and the sweep. */
+export function orderRoutes(provider: ProviderFactory = defaultProvider) {
+  const router = createRouter();
+
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "post",
+      path: "/orders",
+      request: {
+        headers: idempotencyHeader,
+        body: { content: { "application/json": { schema: placeOrderBody } }, required: true },
+      },
+      responses: {
+        201: orderJson("The order, paid; the cart is emptied"),
+        400: problemResponse("`idempotency_key_required` or `validation_failed`"),
+        402: problemResponse(
+          "`payment_declined` with `decline_code` and `order_id`; stock released",
+        ),
+        409: problemResponse("`insufficient_stock` with `items`, or `idempotency_key_in_use`"),
+        422: problemResponse("`cart_empty` or `idempotency_key_reused`"),
+        502: problemResponse("`payment_provider_unavailable`: retry with the same key"),
+        ...authErrors,
+      },
+    }),
+    async (c) => {
+      const key = c.req.valid("header")["idempotency-key"];
+      if (key === undefined || key.length < 1 || key.length > 255) {
+        throw new ApiError(
+          400,
+          "idempotency_key_required",
+          "An Idempotency-Key header of 1-255 characters is required",
+        );
+      }
+      const { env, sql, redis } = deps(c);
+      const answer = await placeOrder({
+        c,
+        env,
+        sql,
+        redis,
+        provider: provider(env),
+        userId: c.get("user").id,
+        key,
+        body: c.req.valid("json"),
+      });
+      // The stored bytes are the answer, first time and on every replay.
+      const type = answer.status >= 400 ? "application/problem+json" : "application/json";
+      return c.json(answer.body as unknown as Order, answer.status as 201, {
+        "Content-Type": type,
+      });
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "get",
+      path: "/orders",
+      request: { query: listQuery },
+      responses: {
+        200: {
+          description: "Own orders, newest first",
+          content: {
+            "application/json": {
+              schema: z.object({
+                orders: z.array(orderSchema),
+                next_cursor: z.string().nullable(),
+              }),
+            },
+          },
+        },
+        400: problemResponse("`validation_failed` or `invalid_cursor`"),
+        ...authErrors,
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = cursor === undefined ? null : decodeCursor(cursor);
+      if (cursor !== undefined && after === null) {
+        throw new ApiError(
+          400,
+          "invalid_cursor",
+          "Cannot read the cursor: pass back a next_cursor as given",
+        );
+      }
+      return c.json(await listOrders(deps(c).sql, c.get("user").id, limit, after), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "get",
+      path: "/orders/{id}",
+      request: { params: orderIdParam },
+      responses: { 200: orderJson("The order"), ...notFound, ...authErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const user = c.get("user");
+      const order = await getOrder(deps(c).sql, id, user.id, user.role === "admin");
+      if (!order) throw new ApiError(404, "not_found", `Cannot find order "${id}"`);
+      return c.json(order, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      ...common,
+      method: "post",
+      path: "/orders/{id}/cancel",
+      request: { params: orderIdParam },
+      responses: {
+        200: orderJson("The order, canceled; payment refunded, stock returned"),
+        ...notFound,
+        409: problemResponse("`invalid_state`: only paid orders can be canceled"),
+        ...authErrors,
+      },
+    }),
+    async (c) => {
+      const { env, sql } = deps(c);
+      const user = c.get("user");
+      const { order, flipped } = await cancelOrder(sql, provider(env), {
+        id: c.req.valid("param").id,
+        userId: user.id,
+        isAdmin: user.role === "admin",
+      });
+      announceStockFlip(c, env, flipped);
+      return c.json(order, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      tags: ["orders"],
+      security: [{ bearer: [] }],
+      middleware: requireRole("admin"),
+      method: "post",
+      path: "/sweep",
+      description:
+        "Resolves abandoned pending orders and prunes old idempotency keys (cron runs the same function)",
+      responses: {
+        200: {
+          description: "What the sweep did",
+          content: {
+            "application/json": {
+              schema: z.object({
+                paid: z.int(),
+                released: z.int(),
+                skipped: z.int(),
+                pruned: z.int(),
+                flipped: z.boolean(),
+              }),
+            },
+          },
+        },
+        ...authErrors,
+        403: problemResponse("Not an admin"),
+      },
+    }),
+    async (c) => {
+      const { env, sql } = deps(c);
+      const result = await sweepAbandoned(sql, provider(env), env);
+      announceStockFlip(c, env, result.flipped);
+      return c.json(result, 200);
+    },
+  );
+
+  return router;
+}
