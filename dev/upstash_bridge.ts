@@ -10,6 +10,7 @@
 import { Buffer } from "node:buffer";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createClient, createClientPool, ErrorReply, RESP_TYPES } from "redis";
+import { ScriptCompat } from "./upstash_scripts.ts";
 
 export interface UpstashBridge {
   url: string;
@@ -135,11 +136,15 @@ export async function startUpstashBridge(opts: {
   shared.on("error", logError);
   txPool.on("error", logError);
 
-  const send = (cmd: Command): Promise<unknown> => shared.sendCommand(cmd);
+  const scripts = new ScriptCompat();
+  const send = async (cmd: Command): Promise<unknown> =>
+    scripts.reply(cmd, await shared.sendCommand(scripts.rewrite(cmd)));
 
   async function multiExec(cmds: Command[]): Promise<unknown> {
     return await txPool.execute(async (conn) => {
-      const queued = [["MULTI"], ...cmds].map((c) => conn.sendCommand(c));
+      const queued = [["MULTI"], ...cmds.map((c) => scripts.rewrite(c))].map((c) =>
+        conn.sendCommand(c)
+      );
       const exec = conn.sendCommand(["EXEC"]);
       // A queueing error (unknown command, wrong arity) makes EXEC fail
       // with EXECABORT; name the first cause so the developer sees it.

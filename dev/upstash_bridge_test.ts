@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { errors, Redis, type RedisConfigNodejs } from "@upstash/redis";
+import { Ratelimit } from "@upstash/ratelimit";
 import { createClient } from "redis";
 import { startUpstashBridge, type UpstashBridge } from "./upstash_bridge.ts";
 import { testPrefix, testRedisUrl } from "../tests/config.ts";
@@ -358,5 +359,25 @@ bridgeTest(
       cursor = next;
     } while (String(cursor) !== "0");
     assert.deepEqual([...seen].sort(), expected.sort());
+  },
+);
+
+bridgeTest(
+  "@upstash/ratelimit's flagged scripts run through EVALSHA and EVAL on a Redis without those flags",
+  async ({ redis, k }) => {
+    const limiter = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(2, "10 s"),
+      prefix: k("rl"),
+      analytics: false,
+    });
+    // The first call meets NOSCRIPT on EVALSHA and falls back to EVAL; the
+    // later ones hit the script Redis now holds under the client's hash.
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push((await limiter.limit("someone")).success);
+    assert.deepEqual(outcomes, [true, true, false]);
+    const sha = await redis.scriptLoad("#!lua flags=allow-key-locking,no-writes\nreturn 7");
+    assert.equal(await redis.evalsha(sha, [], []), 7);
+    assert.deepEqual(await redis.scriptExists(sha), [1]);
   },
 );
