@@ -1,5 +1,6 @@
-/** A fetch handler as Hono's `app.fetch`. */
-type FetchHandler = (req: Request, env?: unknown, ctx?: never) => Response | Promise<Response>;
+/** Anything with Hono's `app.fetch(req, env, executionCtx)` shape. */
+// deno-lint-ignore no-explicit-any
+type FetchHandler = (req: Request, env?: any, ctx?: any) => Response | Promise<Response>;
 
 interface DenoLike {
   env: { toObject(): Record<string, string> };
@@ -28,7 +29,7 @@ export function entry(app: { fetch: FetchHandler }) {
         denoEnv ??= deno.env.toObject();
         return app.fetch(req, denoEnv);
       }
-      return app.fetch(req, envOrInfo, ctx as never);
+      return app.fetch(req, envOrInfo, ctx);
     },
   };
 }
