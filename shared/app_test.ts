@@ -27,7 +27,7 @@ function testApp() {
     throw new Error("secret connection postgres://u:hunter2@db/x failed");
   });
   demo.get("/teapot", () => {
-    throw new ApiError(409, "already_exists", "Cannot create \"x\": it exists");
+    throw new ApiError(409, "already_exists", 'Cannot create "x": it exists');
   });
   app.route("/demo", demo);
   return app;
@@ -46,9 +46,14 @@ Deno.test("app answers problem+json for the common error cases", async (t) => {
     ["wrong method", "/demo/things", { method: "DELETE" }, 405, "method_not_allowed"],
     ["malformed JSON", "/demo/things", json("{nope"), 400, "invalid_json"],
     ["invalid body", "/demo/things", json('{"name":"","size":1.5}'), 400, "validation_failed"],
-    ["body over 1 MiB", "/demo/things", json(JSON.stringify({ name: "x".repeat(1_100_000), size: 1 })), 413, "payload_too_large"],
+    [
+      "body over 1 MiB",
+      "/demo/things",
+      json(JSON.stringify({ name: "x".repeat(1_100_000), size: 1 })),
+      413,
+      "payload_too_large",
+    ],
     ["a thrown ApiError", "/demo/teapot", {}, 409, "already_exists"],
-    ["an unexpected error", "/demo/boom", {}, 500, "internal_error"],
   ];
   for (const [name, path, init, status, code] of cases) {
     await t.step(`${name} gives ${status} ${code}`, async () => {
@@ -104,4 +109,26 @@ Deno.test("GET /openapi.json documents the routes as OpenAPI 3.1", async () => {
   assert.ok(doc.paths["/demo/things"].post);
   const docs = await testApp().request("/demo/docs");
   assert.equal(docs.status, 200);
+});
+
+Deno.test("an unexpected error is a generic 500, logged once with its secrets redacted", async () => {
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (line: string) => lines.push(line);
+  try {
+    const res = await testApp().request("/demo/boom", {
+      headers: { Authorization: "Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln" },
+    });
+    assert.equal(res.status, 500);
+    const body = await res.json();
+    assert.equal(body.code, "internal_error");
+    assert.ok(!JSON.stringify(body).includes("postgres://"), "no detail of the failure");
+  } finally {
+    console.error = original;
+  }
+  assert.equal(lines.length, 1);
+  const entry = JSON.parse(lines[0]);
+  assert.equal(entry.level, "error");
+  assert.match(entry.err.message, /postgres:\/\/u:\[redacted\]@db/);
+  assert.ok(!lines[0].includes("hunter2"));
 });
