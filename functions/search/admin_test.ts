@@ -29,18 +29,24 @@ Deno.test("admin routes answer 401, 403 and 400 before touching the catalog", as
     ["POST", "/search/products/bulk", { products: [product(`${P}-x`)] }],
   ];
   for (const [method, path, body] of routes) {
-    await t.step(`${method} ${path.replace(P, ":id")} without a token is 401, as a customer 403`, async () => {
-      const none = await send(method, path, anonymous, body);
-      assert.equal(none.status, 401);
-      assert.equal((await none.json()).code, "unauthorized");
-      assert.match(none.headers.get("WWW-Authenticate") ?? "", /^Bearer/);
-      const bad = await send(method, path, { ...anonymous, Authorization: "Bearer nope.nope.nope" }, body);
-      assert.equal(bad.status, 401);
-      await bad.body?.cancel();
-      const forbidden = await send(method, path, customer, body);
-      assert.equal(forbidden.status, 403);
-      assert.equal((await forbidden.json()).code, "forbidden");
-    });
+    await t.step(
+      `${method} ${path.replace(P, ":id")} without a token is 401, as a customer 403`,
+      async () => {
+        const none = await send(method, path, anonymous, body);
+        assert.equal(none.status, 401);
+        assert.equal((await none.json()).code, "unauthorized");
+        assert.match(none.headers.get("WWW-Authenticate") ?? "", /^Bearer/);
+        const bad = await send(method, path, {
+          ...anonymous,
+          Authorization: "Bearer nope.nope.nope",
+        }, body);
+        assert.equal(bad.status, 401);
+        await bad.body?.cancel();
+        const forbidden = await send(method, path, customer, body);
+        assert.equal(forbidden.status, 403);
+        assert.equal((await forbidden.json()).code, "forbidden");
+      },
+    );
   }
   const invalid: [string, string, unknown, string][] = [
     ["POST", "/search/products", { ...product(`${P}-x`), price_cents: 1.5 }, "price_cents"],
@@ -51,16 +57,26 @@ Deno.test("admin routes answer 401, 403 and 400 before touching the catalog", as
     ["POST", "/search/products/bulk", { products: Array(1001).fill({}) }, "products"],
   ];
   for (const [method, path, body, field] of invalid) {
-    await t.step(`${method} ${path.replace(P, ":id")} with a bad "${field}" is 400 validation_failed`, async () => {
-      const res = await send(method, path, admin, body);
-      assert.equal(res.status, 400);
-      const problem = await res.json();
-      assert.equal(problem.code, "validation_failed");
-      assert.ok(problem.errors.some((e: { path: string }) => e.path === field), JSON.stringify(problem.errors));
-    });
+    await t.step(
+      `${method} ${path.replace(P, ":id")} with a bad "${field}" is 400 validation_failed`,
+      async () => {
+        const res = await send(method, path, admin, body);
+        assert.equal(res.status, 400);
+        const problem = await res.json();
+        assert.equal(problem.code, "validation_failed");
+        assert.ok(
+          problem.errors.some((e: { path: string }) => e.path === field),
+          JSON.stringify(problem.errors),
+        );
+      },
+    );
   }
   await t.step("malformed JSON is 400 invalid_json", async () => {
-    const res = await request("/search/products", { method: "POST", headers: admin, body: "{nope" });
+    const res = await request("/search/products", {
+      method: "POST",
+      headers: admin,
+      body: "{nope",
+    });
     assert.equal(res.status, 400);
     assert.equal((await res.json()).code, "invalid_json");
   });
@@ -70,7 +86,9 @@ Deno.test("admin writes: create, replace, patch, delete, and each is visible to 
   const admin = await authHeaders("admin");
   const id = `${P}-one`;
   const hits = async (q: string) => {
-    const res = await request(`/search/products?q=${encodeURIComponent(q)}&category=${encodeURIComponent(`Admin ${R}`)}`);
+    const res = await request(
+      `/search/products?q=${encodeURIComponent(q)}&category=${encodeURIComponent(`Admin ${R}`)}`,
+    );
     return (await res.json()).hits as { id: string; name: string; price_cents: number }[];
   };
   try {
@@ -78,7 +96,12 @@ Deno.test("admin writes: create, replace, patch, delete, and each is visible to 
     assert.deepEqual(await hits(`gizmo ${R}`), []);
 
     await t.step("POST creates (201) and a second POST is 409 already_exists", async () => {
-      const res = await send("POST", "/search/products", admin, product(id, { rating: 4.5, image_url: "https://example.com/a.jpg" }));
+      const res = await send(
+        "POST",
+        "/search/products",
+        admin,
+        product(id, { rating: 4.5, image_url: "https://example.com/a.jpg" }),
+      );
       assert.equal(res.status, 201);
       const created = await res.json();
       assert.equal(created.in_stock, false, "no inventory row means out of stock");
@@ -91,18 +114,29 @@ Deno.test("admin writes: create, replace, patch, delete, and each is visible to 
     });
 
     await t.step("PUT replaces (200) or creates (201)", async () => {
-      const res = await send("PUT", `/search/products/${id}`, admin, product(id, { name: `Doohickey ${R}` }));
+      const res = await send(
+        "PUT",
+        `/search/products/${id}`,
+        admin,
+        product(id, { name: `Doohickey ${R}` }),
+      );
       assert.equal(res.status, 200);
       const replaced = await res.json();
       assert.equal(replaced.rating, undefined, "PUT replaces the whole product");
       assert.deepEqual((await hits(`doohickey ${R}`)).map((h) => h.id), [id]);
       assert.deepEqual(await hits(`gizmo ${R}`), []);
-      const created = await send("PUT", `/search/products/${id}-b`, admin, { name: `Thing ${R}`, price_cents: 5 });
+      const created = await send("PUT", `/search/products/${id}-b`, admin, {
+        name: `Thing ${R}`,
+        price_cents: 5,
+      });
       assert.equal(created.status, 201);
     });
 
     await t.step("PATCH changes only the given fields; 404 for an unknown id", async () => {
-      const res = await send("PATCH", `/search/products/${id}`, admin, { price_cents: 2500, image_url: null });
+      const res = await send("PATCH", `/search/products/${id}`, admin, {
+        price_cents: 2500,
+        image_url: null,
+      });
       assert.equal(res.status, 200);
       const patched = await res.json();
       assert.equal(patched.price_cents, 2500);
@@ -144,11 +178,14 @@ Deno.test("POST /search/products/bulk writes the valid items and reports each fa
     const body = await res.json();
     assert.equal(body.created, 2);
     assert.equal(body.updated, 1);
-    assert.deepEqual(body.errors.map((e: { index: number; id?: string; code: string }) => [e.index, e.id, e.code]), [
-      [2, `${P}-b2`, "validation_failed"],
-      [3, undefined, "validation_failed"],
-      [4, `${P}-b3`, "duplicate_id"],
-    ]);
+    assert.deepEqual(
+      body.errors.map((e: { index: number; id?: string; code: string }) => [e.index, e.id, e.code]),
+      [
+        [2, `${P}-b2`, "validation_failed"],
+        [3, undefined, "validation_failed"],
+        [4, `${P}-b3`, "duplicate_id"],
+      ],
+    );
     assert.match(body.errors[0].message, /price_cents/);
     const b3 = await (await request(`/search/products/${P}-b3`)).json();
     assert.equal(b3.price_cents, 7, "the last occurrence of an id wins");

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { authHeaders, cleanup, countRoundTrips, runToken, searchTestSetup } from "./test_helpers.ts";
+import {
+  authHeaders,
+  cleanup,
+  countRoundTrips,
+  runToken,
+  searchTestSetup,
+} from "./test_helpers.ts";
 
 const R = runToken();
 const P = `ca-${R}`;
@@ -61,8 +67,13 @@ Deno.test("search cache: with Redis down, search still answers from Postgres and
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const closedPort = (listener.addr as Deno.NetAddr).port;
   listener.close();
-  const { env, request } = searchTestSetup({ UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${closedPort}` });
-  const { result: res, neon } = await countRoundTrips(env, () => request(`/search/products?q=anything${R}`));
+  const { env, request } = searchTestSetup({
+    UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${closedPort}`,
+  });
+  const { result: res, neon } = await countRoundTrips(
+    env,
+    () => request(`/search/products?q=anything${R}`),
+  );
   assert.equal(res.status, 200);
   assert.match(res.headers.get("Server-Timing") ?? "", /cache;desc="bypass"/);
   assert.equal((await res.json()).total, 0);

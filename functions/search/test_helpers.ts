@@ -22,7 +22,8 @@ export function searchTestSetup(extra: Record<string, string> = {}) {
     ...extra,
   });
   const app = createSearchApp();
-  const request = async (path: string, init: RequestInit = {}) => await app.request(path, init, env);
+  const request = async (path: string, init: RequestInit = {}) =>
+    await app.request(path, init, env);
   return { app, env, request };
 }
 

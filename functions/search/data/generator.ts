@@ -42,7 +42,8 @@ export function generateProduct(seed: number, index: number, idPrefix = "gen-"):
   const adjective = rand() < 0.4 ? `${pick(ADJECTIVES)} ` : "";
   const name = `${brand} ${series} ${adjective}${kind.noun} ${model} - ${color}`;
   const features = [...kind.features].sort(() => rand() - 0.5).slice(0, 2 + Math.floor(rand() * 2));
-  const description = `${pick(OPENERS)} ${brand} ${series} ${kind.noun.toLowerCase()} in ${color.toLowerCase()}, ` +
+  const description =
+    `${pick(OPENERS)} ${brand} ${series} ${kind.noun.toLowerCase()} in ${color.toLowerCase()}, ` +
     `with ${features.join(", ")}. ${pick(CLOSERS)}`;
   // Prices end in .99 or .49 like a shop's; log-uniform across the kind's range.
   const dollars = Math.exp(Math.log(kind.min) + rand() * (Math.log(kind.max) - Math.log(kind.min)));
@@ -65,6 +66,11 @@ export function generateProduct(seed: number, index: number, idPrefix = "gen-"):
 }
 
 /** Products `start` to `start + count - 1` of the catalog for `seed`. */
-export function generateCatalog(seed: number, count: number, start = 0, idPrefix = "gen-"): GeneratedProduct[] {
+export function generateCatalog(
+  seed: number,
+  count: number,
+  start = 0,
+  idPrefix = "gen-",
+): GeneratedProduct[] {
   return Array.from({ length: count }, (_, i) => generateProduct(seed, start + i, idPrefix));
 }

@@ -15,6 +15,9 @@ Deno.test("generated popularity has a long tail and prices stay in range", () =>
   const pops = generateCatalog(1, 5000).map((p) => p.popularity).sort((x, y) => y - x);
   const top = pops.slice(0, 50).reduce((s, v) => s + v, 0);
   const total = pops.reduce((s, v) => s + v, 0);
-  assert.ok(top / total > 0.3, `the top 1% holds ${Math.round((top / total) * 100)}% of popularity`);
+  assert.ok(
+    top / total > 0.3,
+    `the top 1% holds ${Math.round((top / total) * 100)}% of popularity`,
+  );
   assert.ok(pops[2500] < pops[0] / 100, "the median is far below the head");
 });

@@ -38,10 +38,15 @@ type Raw = Record<string, unknown>;
 /** One source record → the API's product shape (validation happens after). */
 export function mapRecord(raw: Raw, idPrefix = ""): Raw {
   const id = raw.id ?? raw.sku ?? raw.objectID;
-  const price = raw.price_cents ?? (typeof raw.price === "number" ? Math.round(raw.price * 100) : raw.price);
+  const price = raw.price_cents ??
+    (typeof raw.price === "number" ? Math.round(raw.price * 100) : raw.price);
   const categories = raw.categories ??
-    (typeof raw.category_path === "string" ? raw.category_path.split(">").map((s) => s.trim()) : undefined);
-  const popularity = typeof raw.popularity === "number" ? Math.max(0, Math.round(raw.popularity)) : undefined;
+    (typeof raw.category_path === "string"
+      ? raw.category_path.split(">").map((s) => s.trim())
+      : undefined);
+  const popularity = typeof raw.popularity === "number"
+    ? Math.max(0, Math.round(raw.popularity))
+    : undefined;
   return {
     id: id === undefined || id === null ? undefined : `${idPrefix}${id}`,
     name: raw.name,
@@ -87,14 +92,20 @@ export async function importCatalog(file: string, opts: ImportOptions): Promise<
   let batch: { line: number; item: Raw }[] = [];
   const flush = async () => {
     const { valid, errors } = validateBatch(batch.map((b) => b.item));
-    for (const e of errors) report.rejected.push({ line: batch[e.index].line, id: e.id, message: e.message });
+    for (const e of errors) {
+      report.rejected.push({ line: batch[e.index].line, id: e.id, message: e.message });
+    }
     if (valid.length) {
       const { rows: [row] } = await client.query(BULK_UPSERT, [JSON.stringify(valid)]);
       report.created += row.created;
       report.updated += row.updated;
     }
     batch = [];
-    log(`imported ${report.created + report.updated}/${report.read} (${report.rejected.length} rejected)`);
+    log(
+      `imported ${
+        report.created + report.updated
+      }/${report.read} (${report.rejected.length} rejected)`,
+    );
   };
   try {
     for await (const [line, record] of records(file)) {
@@ -117,11 +128,17 @@ export async function importCatalog(file: string, opts: ImportOptions): Promise<
 if (import.meta.main) {
   const [file] = Deno.args;
   if (!file) {
-    console.error("Usage: deno run -A functions/search/data/import.ts FILE   (DATABASE_URL: owner URL)");
+    console.error(
+      "Usage: deno run -A functions/search/data/import.ts FILE   (DATABASE_URL: owner URL)",
+    );
     Deno.exit(2);
   }
   const databaseUrl = Deno.env.get("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/edgeshop";
   const report = await importCatalog(file, { databaseUrl, log: console.log });
-  console.log(`${report.created} created, ${report.updated} updated, ${report.rejected.length} rejected in ${report.ms} ms`);
-  for (const r of report.rejected.slice(0, 20)) console.log(`  line ${r.line}${r.id ? ` (${r.id})` : ""}: ${r.message}`);
+  console.log(
+    `${report.created} created, ${report.updated} updated, ${report.rejected.length} rejected in ${report.ms} ms`,
+  );
+  for (const r of report.rejected.slice(0, 20)) {
+    console.log(`  line ${r.line}${r.id ? ` (${r.id})` : ""}: ${r.message}`);
+  }
 }

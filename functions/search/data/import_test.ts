@@ -9,7 +9,13 @@ const hasBestBuy = await Deno.stat(BESTBUY).then(() => true, () => false);
 if (!hasBestBuy) console.warn(`Skipping the Best Buy import test: ${BESTBUY.pathname} is absent`);
 
 Deno.test("mapRecord maps Best Buy fields: price to cents, image to image_url", () => {
-  const mapped = mapRecord({ id: 4984700, name: "Phone", price: 49.99, image: "https://x/y.jpg", popularity: 21449.4 });
+  const mapped = mapRecord({
+    id: 4984700,
+    name: "Phone",
+    price: 49.99,
+    image: "https://x/y.jpg",
+    popularity: 21449.4,
+  });
   assert.equal(mapped.id, "4984700");
   assert.equal(mapped.price_cents, 4999);
   assert.equal(mapped.image_url, "https://x/y.jpg");
@@ -30,7 +36,10 @@ Deno.test("importCatalog loads NDJSON and reports rejected lines", async () => {
     ].join("\n"),
   );
   try {
-    const report = await importCatalog(file, { databaseUrl: testDatabaseUrl(), idPrefix: `im-${R}-` });
+    const report = await importCatalog(file, {
+      databaseUrl: testDatabaseUrl(),
+      idPrefix: `im-${R}-`,
+    });
     assert.equal(report.read, 4);
     assert.equal(report.created, 2);
     assert.deepEqual(report.rejected.map((r) => r.line), [2, 3]);
@@ -46,14 +55,24 @@ Deno.test("seedCatalog writes a generated catalog that search finds", async () =
   const prefix = `sd-${R}-`;
   const { request } = searchTestSetup();
   try {
-    const { inserted } = await seedCatalog({ databaseUrl: testDatabaseUrl(), count: 300, seed: 3, idPrefix: prefix });
+    const { inserted } = await seedCatalog({
+      databaseUrl: testDatabaseUrl(),
+      count: 300,
+      seed: 3,
+      idPrefix: prefix,
+    });
     assert.equal(inserted, 300);
     const res = await request("/search/products/" + prefix + "0000042");
     assert.equal(res.status, 200);
     const product = await res.json();
     const word = product.name.split(" ")[0];
-    const found = await (await request(`/search/products?q=${encodeURIComponent(product.name)}&limit=100`)).json();
-    assert.ok(found.hits.some((h: { id: string }) => h.id === product.id), `searching "${word}…" finds it`);
+    const found =
+      await (await request(`/search/products?q=${encodeURIComponent(product.name)}&limit=100`))
+        .json();
+    assert.ok(
+      found.hits.some((h: { id: string }) => h.id === product.id),
+      `searching "${word}…" finds it`,
+    );
   } finally {
     await cleanup(prefix);
   }
@@ -77,7 +96,8 @@ Deno.test({
       assert.equal(report.created + report.updated + report.rejected.length, 3291);
       assert.ok(report.created > 3200, `${report.created} created`);
       assert.ok(lines.length >= 3, "progress is reported per batch");
-      const r = await (await request("/search/products?q=samsnug%20galaxy&brand=Samsung&limit=5")).json();
+      const r = await (await request("/search/products?q=samsnug%20galaxy&brand=Samsung&limit=5"))
+        .json();
       assert.ok(r.total > 0);
       assert.ok(r.hits.every((h: { brand: string }) => h.brand === "Samsung"));
       const product = await (await request(`/search/products/${prefix}4984700`)).json();

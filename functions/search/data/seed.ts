@@ -8,7 +8,8 @@
 import pg from "pg";
 import { generateCatalog, type GeneratedProduct } from "./generator.ts";
 
-const COLS = "id, name, description, brand, categories, price_cents, currency, image_url, rating, popularity, created_at";
+const COLS =
+  "id, name, description, brand, categories, price_cents, currency, image_url, rating, popularity, created_at";
 const SEED_SQL = `INSERT INTO catalog.products AS t (${COLS}, updated_at)
   SELECT ${COLS}, created_at FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, description text,
     brand text, categories text[], price_cents int, currency text, image_url text, rating numeric,
@@ -32,7 +33,10 @@ export interface SeedOptions {
 }
 
 /** Writes one batch of generated products (idempotent: re-seeding updates in place). */
-export async function insertGenerated(client: pg.Client, products: GeneratedProduct[]): Promise<void> {
+export async function insertGenerated(
+  client: pg.Client,
+  products: GeneratedProduct[],
+): Promise<void> {
   await client.query(SEED_SQL, [JSON.stringify(products)]);
 }
 
@@ -41,7 +45,9 @@ export async function insertGenerated(client: pg.Client, products: GeneratedProd
  * rewrites the same rows. Inventory is checkout's: give it the ids
  * `${idPrefix}0000000` to `${idPrefix}${count - 1}` (zero-padded to 7).
  */
-export async function seedCatalog(opts: SeedOptions): Promise<{ inserted: number; ms: number; idPrefix: string }> {
+export async function seedCatalog(
+  opts: SeedOptions,
+): Promise<{ inserted: number; ms: number; idPrefix: string }> {
   const count = opts.count ?? 3000;
   const seed = opts.seed ?? 42;
   const idPrefix = opts.idPrefix ?? "gen-";
@@ -52,8 +58,13 @@ export async function seedCatalog(opts: SeedOptions): Promise<{ inserted: number
   const t0 = performance.now();
   try {
     for (let start = 0; start < count; start += batchSize) {
-      await insertGenerated(client, generateCatalog(seed, Math.min(batchSize, count - start), start, idPrefix));
-      if (count > batchSize * 5 && (start / batchSize) % 10 === 0) log(`seeded ${start + batchSize}/${count}`);
+      await insertGenerated(
+        client,
+        generateCatalog(seed, Math.min(batchSize, count - start), start, idPrefix),
+      );
+      if (count > batchSize * 5 && (start / batchSize) % 10 === 0) {
+        log(`seeded ${start + batchSize}/${count}`);
+      }
     }
     // Fresh statistics so the first searches get good plans.
     await client.query("ANALYZE catalog.products");
