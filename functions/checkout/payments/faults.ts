@@ -12,7 +12,11 @@ export interface FaultPlan {
   /** `error`: a network error at once; `timeout`: hang `delayMs`, then time out. */
   mode: "error" | "timeout";
   delayMs?: number;
-  /** How many charges fail before the provider behaves again (default 1). */
+  /**
+   * How many charges fail before the provider behaves again (default 1).
+   * Counted down on the plan itself, so one plan spans every provider
+   * wrapped with it (the app builds a provider per request).
+   */
   times?: number;
 }
 
@@ -23,10 +27,10 @@ export interface FaultPlan {
  * no production path knows it is being tested.
  */
 export function withFaults(inner: PaymentProvider, plan: FaultPlan): PaymentProvider {
-  let left = plan.times ?? 1;
+  plan.times ??= 1;
   const strike = async (point: FaultPoint) => {
-    if (plan.point !== point || left <= 0) return;
-    left--;
+    if (plan.point !== point || plan.times! <= 0) return;
+    plan.times!--;
     if (plan.mode === "timeout") {
       await new Promise((r) => setTimeout(r, plan.delayMs ?? 50));
       throw new DOMException("The payment provider did not answer in time", "TimeoutError");
