@@ -5,9 +5,4 @@
 import { entry } from "../../shared/entry.ts";
 import { createSearchApp } from "./app.ts";
 
-const app = createSearchApp();
-
-// Hono types `env` as a record; the runtimes hand over whatever they have.
-export default entry({
-  fetch: (req, env, ctx) => app.fetch(req, env as Record<string, unknown>, ctx),
-});
+export default entry(createSearchApp());
