@@ -21,6 +21,10 @@ export const checkoutEnvSchema = baseEnvSchema.extend({
 }).refine((e) => e.AUTH_JWKS || e.AUTH_JWKS_URL, {
   path: ["AUTH_JWKS"],
   message: "Set AUTH_JWKS or AUTH_JWKS_URL",
+}).refine((e) => e.PAYMENT_TIMEOUT_MS < e.CHECKOUT_ABANDON_AFTER_SECONDS * 1000, {
+  // The sweep may only decide "never charged" once no charge can still be in flight.
+  path: ["CHECKOUT_ABANDON_AFTER_SECONDS"],
+  message: "Must be longer than PAYMENT_TIMEOUT_MS",
 });
 
 export type CheckoutEnv = z.infer<typeof checkoutEnvSchema>;

@@ -86,7 +86,11 @@ async function killedAfterReserving(
   return orderId;
 }
 
-const SHORT_LEASE = { CHECKOUT_KEY_LEASE_SECONDS: "1", CHECKOUT_ABANDON_AFTER_SECONDS: "1" };
+const SHORT_LEASE = {
+  CHECKOUT_KEY_LEASE_SECONDS: "1",
+  CHECKOUT_ABANDON_AFTER_SECONDS: "1",
+  PAYMENT_TIMEOUT_MS: "500",
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("a key whose process died is 409 in use until its lease ends, then a retry resumes it", () =>

@@ -62,7 +62,7 @@ export const listQuery = z.object({
 
 export const idempotencyHeader = z.object({
   "idempotency-key": z.string().optional().openapi({
-    param: { name: "Idempotency-Key", in: "header", required: true },
+    param: { name: "idempotency-key", in: "header", required: true },
     description: "1-255 characters; scoped to the user; replays return the first response",
   }),
 });
