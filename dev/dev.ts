@@ -14,7 +14,7 @@ import { seed } from "../db/seed.ts";
 import { startNeonBridge } from "./neon_bridge.ts";
 import { startUpstashBridge } from "./upstash_bridge.ts";
 import { ensureDatabase, ensureServers, withDatabase } from "./servers.ts";
-import { devSigningKey, PORTS, roleUrl, SERVICES, stackEnvs } from "./local_env.ts";
+import { devSigningKey, PORTS, SERVICES, stackEnvs } from "./local_env.ts";
 import { type Runtime, startStack } from "./stack.ts";
 
 const DATABASE = Deno.env.get("DEV_DATABASE") ?? "edgeshop";
@@ -68,7 +68,7 @@ try {
   await seed({
     ownerUrl,
     authEnv: envs.auth,
-    searchUrl: roleUrl(servers.postgresUrl, DATABASE, "search"),
+    redis: { url: upstash.url, token, prefix: envs.search.REDIS_PREFIX },
     log,
   });
 
