@@ -7,7 +7,4 @@ import { createCheckoutApp } from "./app.ts";
 
 export const app = createCheckoutApp();
 
-// shared/entry.ts types `env` as unknown; Hono's fetch wants a record.
-export default entry({
-  fetch: (req, env, ctx) => app.fetch(req, env as Record<string, unknown> | undefined, ctx),
-});
+export default entry(app);
