@@ -70,7 +70,13 @@ async function spawn(
   const envFile = await Deno.makeTempFile({ prefix: `edgeshop-${service}-`, suffix: ".env" });
   await Deno.writeTextFile(
     envFile,
-    Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n"),
+    Object.entries(env).map(([k, v]) => {
+      // Single quotes keep a value literal in dotenv (JSON keys keep their `"`).
+      if (/['\n]/.test(v)) {
+        throw new Error(`Cannot pass ${k} to wrangler dev: it holds a quote or newline`);
+      }
+      return `${k}='${v}'`;
+    }).join("\n"),
   );
   return new Deno.Command("npx", {
     args: [

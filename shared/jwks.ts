@@ -54,7 +54,8 @@ const FETCH_TIMEOUT_MS = 2000;
 export async function fetchJwks(url: string): Promise<PublicJwk[]> {
   const res = await fetch(url, {
     headers: { Accept: "application/json" },
-    redirect: "error",
+    // Workers supports only "follow" and "manual": a redirect is simply not ok.
+    redirect: "manual",
     signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
   });
   if (!res.ok) {
