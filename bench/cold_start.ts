@@ -6,82 +6,17 @@
  *
  *   deno run -A bench/cold_start.ts   # BENCH_RUNS (5)
  */
-import { SERVICES } from "../dev/local_env.ts";
-import { WRANGLER } from "../dev/wrangler.ts";
+import { type Service, SERVICES } from "../dev/local_env.ts";
+import { freePort, type Runtime, spawnFunction, waitHealthy } from "../dev/stack.ts";
 import { median } from "./lib.ts";
 
-const ROOT = new URL("..", import.meta.url);
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
-}
-
-async function firstAnswer(
-  url: string,
-  child: Deno.ChildProcess,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`No answer from ${url} within ${timeoutMs} ms`);
-}
-
 /** Milliseconds from spawn to the first 200 from `/health`, once. */
-async function coldStart(runtime: "deno" | "workerd", service: string): Promise<number> {
+async function coldStart(runtime: Runtime, service: Service): Promise<number> {
   const port = freePort();
-  const cmd = runtime === "deno"
-    ? new Deno.Command(Deno.execPath(), {
-      args: [
-        "serve",
-        "-A",
-        "--port",
-        String(port),
-        "--host",
-        "127.0.0.1",
-        `functions/${service}/main.ts`,
-      ],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "null",
-    })
-    : new Deno.Command("npx", {
-      args: [
-        "--yes",
-        WRANGLER,
-        "dev",
-        "--env",
-        service,
-        "--port",
-        String(port),
-        "--ip",
-        "127.0.0.1",
-        "--log-level",
-        "error",
-      ],
-      cwd: ROOT,
-      env: { WRANGLER_SEND_METRICS: "false", CI: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    });
   const t0 = performance.now();
-  const child = cmd.spawn();
+  const child = await spawnFunction(runtime, service, port, {}, true);
   try {
-    await firstAnswer(
-      `http://127.0.0.1:${port}/${service}/health`,
-      child,
-      runtime === "deno" ? 20_000 : 60_000,
-    );
+    await waitHealthy(service, port, child, runtime === "deno" ? 20_000 : 90_000, 5);
     return performance.now() - t0;
   } finally {
     try {

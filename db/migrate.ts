@@ -78,7 +78,9 @@ export async function migrate(
       await client.query(`ALTER ROLE ${role} PASSWORD ${q.q}`);
     }
   } finally {
-    await client.query("SELECT pg_advisory_unlock(hashtext('edgeshop_migrations'))").catch(() => {});
+    await client.query("SELECT pg_advisory_unlock(hashtext('edgeshop_migrations'))").catch(
+      () => {},
+    );
     await client.end();
   }
   return applied;

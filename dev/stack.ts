@@ -25,7 +25,14 @@ export function freePort(): number {
   return port;
 }
 
-async function waitHealthy(service: string, port: number, child: Deno.ChildProcess, ms: number) {
+/** Polls `/<service>/health` every `everyMs` until it answers 200; fails if the process exits. */
+export async function waitHealthy(
+  service: string,
+  port: number,
+  child: Deno.ChildProcess,
+  ms: number,
+  everyMs = 50,
+) {
   let exited = false;
   child.status.then(() => exited = true);
   const deadline = Date.now() + ms;
@@ -36,12 +43,13 @@ async function waitHealthy(service: string, port: number, child: Deno.ChildProce
       await res.body?.cancel();
       if (res.ok) return;
     } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`Cannot start ${service}: no answer on port ${port} within ${ms / 1000} s`);
 }
 
-async function spawn(
+/** Spawns one function on `port`: `deno serve`, or `wrangler dev` with `env` in an env file. */
+export async function spawnFunction(
   runtime: Runtime,
   service: Service,
   port: number,
@@ -128,7 +136,7 @@ export async function startStack(opts: {
   };
   try {
     for (const service of SERVICES) {
-      const child = await spawn(
+      const child = await spawnFunction(
         opts.runtime,
         service,
         ports[service],
