@@ -29,6 +29,10 @@ Deno.test("a service role cannot write another service's tables", async (t) => {
     "auth cannot write catalog.products",
     () => denied(auth`DELETE FROM catalog.products`),
   );
+  await t.step("search and checkout cannot read or write auth.users", async () => {
+    await denied(search`SELECT email FROM auth.users`);
+    await denied(checkout`UPDATE auth.users SET role = 'admin'`);
+  });
   await t.step("search cannot create tables in another schema or in public", async () => {
     await denied(search`CREATE TABLE checkout.evil (id int)`);
     await denied(search`CREATE TABLE public.evil (id int)`);
