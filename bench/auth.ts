@@ -123,48 +123,12 @@ export function authTable(r: AuthBench): string {
 }
 
 if (import.meta.main) {
-  const { ensureServers, recreateDatabase, withDatabase, dropDatabase, deleteKeys } = await import(
-    "../dev/servers.ts"
-  );
-  const { migrate } = await import("../db/migrate.ts");
-  const { startNeonBridge } = await import("../dev/neon_bridge.ts");
-  const { startUpstashBridge } = await import("../dev/upstash_bridge.ts");
-  const db = "edgeshop_bench_auth";
-  const servers = await ensureServers(() => {});
-  await recreateDatabase(servers.postgresUrl, db);
-  const owner = withDatabase(servers.postgresUrl, db);
-  await migrate(owner);
-  const pg = new URL(servers.postgresUrl);
-  const neon = await startNeonBridge({
-    port: 0,
-    allowedHosts: [`${pg.hostname}:${pg.port || 5432}`],
-  });
-  const token = crypto.randomUUID();
-  const upstash = await startUpstashBridge({ redisUrl: servers.redisUrl, token, port: 0 });
-  const url = new URL(owner);
-  url.username = "edgeshop_auth";
-  url.password = "edgeshop";
-  const prefix = `edgeshop-bench:${crypto.randomUUID().slice(0, 8)}:`;
-  try {
-    const result = await benchAuth({
-      env: {
-        DATABASE_URL: url.toString(),
-        NEON_HTTP_ENDPOINT: neon.sqlEndpoint,
-        NEON_WS_PROXY: neon.wsProxy,
-        UPSTASH_REDIS_REST_URL: upstash.url,
-        UPSTASH_REDIS_REST_TOKEN: token,
-        REDIS_PREFIX: prefix,
-        LOG_LEVEL: "error",
-      },
+  const { withBenchWorld } = await import("./setup.ts");
+  const result = await withBenchWorld("auth", (w) =>
+    benchAuth({
+      env: w.env("auth"),
       iterations: Number(Deno.env.get("BENCH_ITERATIONS") ?? 300),
       concurrency: Number(Deno.env.get("BENCH_CONCURRENCY") ?? 8),
-    });
-    console.log(authTable(result));
-  } finally {
-    await neon.close();
-    await upstash.close();
-    await dropDatabase(servers.postgresUrl, db).catch(() => {});
-    await deleteKeys(servers.redisUrl, prefix).catch(() => {});
-    await servers.stop();
-  }
+    }));
+  console.log(authTable(result));
 }

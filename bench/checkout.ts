@@ -187,48 +187,13 @@ export function checkoutTable(r: CheckoutBench): string {
 }
 
 if (import.meta.main) {
-  const { ensureServers, recreateDatabase, withDatabase, dropDatabase, deleteKeys } = await import(
-    "../dev/servers.ts"
-  );
-  const { migrate } = await import("../db/migrate.ts");
-  const { startNeonBridge } = await import("../dev/neon_bridge.ts");
-  const { startUpstashBridge } = await import("../dev/upstash_bridge.ts");
-  const dbName = "edgeshop_bench_checkout";
-  const servers = await ensureServers(() => {});
-  await recreateDatabase(servers.postgresUrl, dbName);
-  const owner = withDatabase(servers.postgresUrl, dbName);
-  await migrate(owner);
-  const pgUrl = new URL(servers.postgresUrl);
-  const neon = await startNeonBridge({
-    port: 0,
-    allowedHosts: [`${pgUrl.hostname}:${pgUrl.port || 5432}`],
-  });
-  const token = crypto.randomUUID();
-  const upstash = await startUpstashBridge({ redisUrl: servers.redisUrl, token, port: 0 });
-  const prefix = `edgeshop-bench:checkout-${crypto.randomUUID().slice(0, 8)}:`;
-  const url = new URL(owner);
-  url.username = "edgeshop_checkout";
-  url.password = "edgeshop";
-  try {
-    const result = await benchCheckout({
-      ownerUrl: owner,
-      env: {
-        DATABASE_URL: url.toString(),
-        NEON_HTTP_ENDPOINT: neon.sqlEndpoint,
-        NEON_WS_PROXY: neon.wsProxy,
-        UPSTASH_REDIS_REST_URL: upstash.url,
-        UPSTASH_REDIS_REST_TOKEN: token,
-        REDIS_PREFIX: prefix,
-      },
+  const { withBenchWorld } = await import("./setup.ts");
+  const result = await withBenchWorld("checkout", (w) =>
+    benchCheckout({
+      ownerUrl: w.ownerUrl,
+      env: w.env("checkout"),
       iterations: Number(Deno.env.get("BENCH_ITERATIONS") ?? 400),
       concurrencies: (Deno.env.get("BENCH_CONCURRENCY") ?? "1,32").split(",").map(Number),
-    });
-    console.log(checkoutTable(result));
-  } finally {
-    await neon.close();
-    await upstash.close();
-    await dropDatabase(servers.postgresUrl, dbName).catch(() => {});
-    await deleteKeys(servers.redisUrl, prefix).catch(() => {});
-    await servers.stop();
-  }
+    }));
+  console.log(checkoutTable(result));
 }

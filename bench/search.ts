@@ -228,50 +228,14 @@ export function searchTable(r: SearchBench): string {
 }
 
 if (import.meta.main) {
-  const { ensureServers, recreateDatabase, withDatabase, dropDatabase, deleteKeys } = await import(
-    "../dev/servers.ts"
-  );
-  const { migrate } = await import("../db/migrate.ts");
-  const { startNeonBridge } = await import("../dev/neon_bridge.ts");
-  const { startUpstashBridge } = await import("../dev/upstash_bridge.ts");
-  const dbName = "edgeshop_bench_search";
-  const servers = await ensureServers(() => {});
-  await recreateDatabase(servers.postgresUrl, dbName);
-  const owner = withDatabase(servers.postgresUrl, dbName);
-  await migrate(owner);
-  const pgUrl = new URL(servers.postgresUrl);
-  const neon = await startNeonBridge({
-    port: 0,
-    allowedHosts: [`${pgUrl.hostname}:${pgUrl.port || 5432}`],
-  });
-  const token = crypto.randomUUID();
-  const upstash = await startUpstashBridge({ redisUrl: servers.redisUrl, token, port: 0 });
-  const prefix = `edgeshop-bench:search-${crypto.randomUUID().slice(0, 8)}:`;
-  const url = new URL(owner);
-  url.username = "edgeshop_search";
-  url.password = "edgeshop";
-  try {
-    const result = await benchSearch({
-      ownerUrl: owner,
-      env: {
-        DATABASE_URL: url.toString(),
-        NEON_HTTP_ENDPOINT: neon.sqlEndpoint,
-        NEON_WS_PROXY: neon.wsProxy,
-        UPSTASH_REDIS_REST_URL: upstash.url,
-        UPSTASH_REDIS_REST_TOKEN: token,
-        REDIS_PREFIX: prefix,
-        LOG_LEVEL: "error",
-      },
+  const { withBenchWorld } = await import("./setup.ts");
+  const result = await withBenchWorld("search", (w) =>
+    benchSearch({
+      ownerUrl: w.ownerUrl,
+      env: w.env("search"),
       products: Number(Deno.env.get("BENCH_SEARCH_PRODUCTS") ?? 100_000),
       iterations: Number(Deno.env.get("BENCH_ITERATIONS") ?? 2000),
       concurrency: Number(Deno.env.get("BENCH_CONCURRENCY") ?? 16),
-    });
-    console.log(searchTable(result));
-  } finally {
-    await neon.close();
-    await upstash.close();
-    await dropDatabase(servers.postgresUrl, dbName).catch(() => {});
-    await deleteKeys(servers.redisUrl, prefix).catch(() => {});
-    await servers.stop();
-  }
+    }));
+  console.log(searchTable(result));
 }
