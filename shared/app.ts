@@ -39,7 +39,10 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return problem(c, err);
   if (err instanceof HTTPException) {
     if (err.status === 400 && /malformed json/i.test(err.message)) {
-      return problem(c, new ApiError(400, "invalid_json", "Cannot parse the request body: malformed JSON"));
+      return problem(
+        c,
+        new ApiError(400, "invalid_json", "Cannot parse the request body: malformed JSON"),
+      );
     }
     if (err.status < 500) return problem(c, new ApiError(err.status, "bad_request", err.message));
   }

@@ -64,5 +64,9 @@ export function problemBody(err: ApiError, instance?: string): Record<string, un
 export function problem(c: Context, err: ApiError): Response {
   const headers = new Headers(err.headers);
   headers.set("Content-Type", "application/problem+json");
-  return c.body(JSON.stringify(problemBody(err, c.req.path)), err.status as 400, Object.fromEntries(headers));
+  return c.body(
+    JSON.stringify(problemBody(err, c.req.path)),
+    err.status as 400,
+    Object.fromEntries(headers),
+  );
 }

@@ -45,7 +45,9 @@ export function readinessRoutes(ready: ReadyCheck) {
     if (down.length) {
       return problem(
         c,
-        new ApiError(503, "not_ready", `Cannot serve: ${down.join(", ")} not answering`, { checks }),
+        new ApiError(503, "not_ready", `Cannot serve: ${down.join(", ")} not answering`, {
+          checks,
+        }),
       );
     }
     return c.json({ status: "ready", checks });

@@ -2,7 +2,8 @@
 export type Level = "debug" | "info" | "warn" | "error";
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /pass(word)?|secret|token|authori[sz]ation|cookie|api[-_]?key|private|jwk|connection[-_]?string|database_url/i;
+const SECRET_KEY =
+  /pass(word)?|secret|token|authori[sz]ation|cookie|api[-_]?key|private|jwk|connection[-_]?string|database_url/i;
 const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 const URL_PASSWORD = /(\w+:\/\/[^:\s/@]+:)[^@\s]+@/g;
 

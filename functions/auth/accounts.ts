@@ -1,3 +1,4 @@
+import { problemResponse } from "../../shared/openapi.ts";
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
@@ -15,7 +16,6 @@ import {
   json,
   jsonBody,
   LoginBody,
-  problemResponse,
   SignupBody,
   TokenPair,
   User,

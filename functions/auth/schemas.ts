@@ -47,14 +47,6 @@ export const Session = z.object({
   current: z.boolean(),
 }).openapi("Session");
 
-export const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.string(),
-}).openapi("Problem");
-
 /** A JSON request body for `createRoute`. */
 export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
   body: { required, content: { "application/json": { schema } } },
@@ -64,10 +56,6 @@ export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
-});
-export const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: Problem } },
 });
 
 export const bearerSecurity = [{ bearer: [] }];

@@ -1,10 +1,11 @@
+import { problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
 import { ApiError, unauthorized } from "../../shared/errors.ts";
 import { caller, deps, ownVerifier } from "./context.ts";
 import { liveSessions, revokeSessions } from "./sessions_sql.ts";
-import { bearerSecurity, json, problemResponse, Session } from "./schemas.ts";
+import { bearerSecurity, json, Session } from "./schemas.ts";
 
 /** The caller's sessions. */
 export const sessions = createRouter();

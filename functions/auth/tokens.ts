@@ -1,3 +1,4 @@
+import { problemResponse } from "../../shared/openapi.ts";
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
@@ -7,15 +8,7 @@ import { tokenPair } from "./issue.ts";
 import { rotateRefreshToken } from "./refresh_sql.ts";
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from "./refresh_token.ts";
 import { revokeSessions } from "./sessions_sql.ts";
-import {
-  bearerSecurity,
-  json,
-  jsonBody,
-  LogoutBody,
-  problemResponse,
-  RefreshBody,
-  TokenPair,
-} from "./schemas.ts";
+import { bearerSecurity, json, jsonBody, LogoutBody, RefreshBody, TokenPair } from "./schemas.ts";
 
 /** Refresh-token rotation and logout. */
 export const tokens = createRouter();

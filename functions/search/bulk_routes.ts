@@ -1,3 +1,4 @@
+import { problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireRole } from "../../shared/auth.ts";
@@ -7,7 +8,7 @@ import { validateBatch } from "./bulk.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { searchEnvSchema } from "./env.ts";
 import { BULK_UPSERT } from "./product_sql.ts";
-import { jsonResponse, problemResponse } from "./schemas.ts";
+import { jsonResponse } from "./schemas.ts";
 
 export const MAX_BULK = 1000;
 

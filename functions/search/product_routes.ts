@@ -1,3 +1,4 @@
+import { problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createRouter } from "../../shared/app.ts";
@@ -16,7 +17,6 @@ import {
 } from "./product_sql.ts";
 import {
   jsonResponse,
-  problemResponse,
   productBodySchema,
   productCreateSchema,
   productIdSchema,

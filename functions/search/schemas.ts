@@ -65,21 +65,6 @@ export const productSchema = z.object({
 
 export type Product = z.infer<typeof productSchema>;
 
-const problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string(),
-  code: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-}).openapi("Problem");
-
-/** A problem+json response entry for createRoute. */
-export const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: problem } },
-});
-
 /** A JSON response entry for createRoute. */
 export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
   description,

@@ -1,3 +1,4 @@
+import { problemResponse } from "../../shared/openapi.ts";
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import { endTime, setMetric, startTime } from "hono/timing";
@@ -8,7 +9,7 @@ import { cacheLookup, type CacheOutcome, cacheRef, cacheStore } from "./cache.ts
 import { decodeCursor } from "./cursor.ts";
 import { searchEnvSchema } from "./env.ts";
 import { normaliseSearch } from "./normalise.ts";
-import { jsonResponse, problemResponse } from "./schemas.ts";
+import { jsonResponse } from "./schemas.ts";
 import { runSearch } from "./search_service.ts";
 import {
   searchQuerySchema,
