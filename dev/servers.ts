@@ -123,6 +123,12 @@ async function startPostgres(log: Log): Promise<{ url: string; stop(): Promise<v
     async stop() {
       child.kill("SIGINT");
       await child.status;
+      // runuser may return before the postmaster has finished shutting down;
+      // its pid file goes last.
+      for (let i = 0; i < 100; i++) {
+        if (!(await Deno.stat(`${dir}/data/postmaster.pid`).catch(() => null))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
