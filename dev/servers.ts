@@ -81,9 +81,10 @@ function asServerUser(cmd: string[]): string[] {
 async function startPostgres(log: Log): Promise<{ url: string; stop(): Promise<void> }> {
   const initdb = await findBinary("initdb");
   const postgres = await findBinary("postgres");
-  if (!initdb || !postgres) {
+  const pgCtl = await findBinary("pg_ctl");
+  if (!initdb || !postgres || !pgCtl) {
     throw new Error(
-      "Cannot find PostgreSQL: nothing answers at DATABASE_URL or 127.0.0.1:5432 and initdb/postgres are not installed. " +
+      "Cannot find PostgreSQL: nothing answers at DATABASE_URL or 127.0.0.1:5432 and initdb/postgres/pg_ctl are not installed. " +
         "Install PostgreSQL 15+ with its contrib extensions (Debian: apt-get install postgresql) or set DATABASE_URL",
     );
   }
@@ -121,14 +122,21 @@ async function startPostgres(log: Log): Promise<{ url: string; stop(): Promise<v
   return {
     url,
     async stop() {
-      child.kill("SIGINT");
+      // pg_ctl waits for the shutdown to finish; signalling runuser would not reach postgres reliably.
+      const [stopCmd, ...stopArgs] = asServerUser([
+        pgCtl,
+        "stop",
+        "-D",
+        `${dir}/data`,
+        "-m",
+        "fast",
+        "-w",
+      ]);
+      await new Deno.Command(stopCmd, { args: stopArgs, stdout: "null", stderr: "null" }).output();
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
       await child.status;
-      // runuser may return before the postmaster has finished shutting down;
-      // its pid file goes last.
-      for (let i = 0; i < 100; i++) {
-        if (!(await Deno.stat(`${dir}/data/postmaster.pid`).catch(() => null))) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
