@@ -4,7 +4,9 @@
  */
 import { entry } from "../../shared/entry.ts";
 import { createCheckoutApp } from "./app.ts";
+import { scheduled } from "./scheduled.ts";
 
 export const app = createCheckoutApp();
 
-export default entry(app);
+// `scheduled` runs the sweep on Workers' cron; Deno Deploy ignores it (see README).
+export default { ...entry(app), scheduled };

@@ -189,3 +189,17 @@ Deno.test("the sweep prunes finished keys past the retention and keeps younger o
     );
     assert.deepEqual(rows.map((r) => r.idempotency_key), ["new"]);
   }));
+
+Deno.test("the Workers cron handler runs the sweep and releases an abandoned reservation", () =>
+  withFixture(async (f) => {
+    const [a] = await f.products([{ id: "a", on_hand: 5 }]);
+    await killedAfterReserving(f, "u1", "k1", [[a, 2]]);
+    assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 2 });
+    await sleep(1100);
+    const work: Promise<unknown>[] = [];
+    const worker = (await import("../main.ts")).default;
+    worker.scheduled({}, f.env, { waitUntil: (p) => work.push(p) });
+    const [result] = await Promise.all(work) as { released: number }[];
+    assert.ok(result.released >= 1, JSON.stringify(result));
+    assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
+  }, { env: SHORT_LEASE }));
