@@ -71,8 +71,12 @@ try {
     redisPrefix: testPrefix(),
   });
   await seedAdmin(envs.auth, ADMIN.email, ADMIN.password);
-  for (const env of Object.values(envs)) env.LOG_LEVEL = Deno.env.get("TEST_STACK_LOGS") ? "debug" : "error";
-  const stack = wantsStack ? await startStack({ runtime, envs, ports, quiet: !Deno.env.get("TEST_STACK_LOGS") }) : undefined;
+  for (const env of Object.values(envs)) {
+    env.LOG_LEVEL = Deno.env.get("TEST_STACK_LOGS") ? "debug" : "error";
+  }
+  const stack = wantsStack
+    ? await startStack({ runtime, envs, ports, quiet: !Deno.env.get("TEST_STACK_LOGS") })
+    : undefined;
   if (stack) cleanups.push(stack.stop);
   log(
     `database ${TEST_DB}, bridges ${neon.url} ${upstash.url}, stack ${
