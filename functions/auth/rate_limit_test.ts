@@ -1,5 +1,19 @@
 import assert from "node:assert/strict";
+import { createClient } from "redis";
+import { testRedisUrl } from "../../tests/config.ts";
 import { assertProblem, postJson, setup, signup, uniqueEmail } from "./test_support.ts";
+
+/** Keys under `prefix` in the real Redis, read directly (not through the bridge). */
+async function redisKeys(prefix: string): Promise<string[]> {
+  const client = await createClient({ url: testRedisUrl() }).connect();
+  try {
+    const keys: string[] = [];
+    for await (const batch of client.scanIterator({ MATCH: `${prefix}*` })) keys.push(...batch);
+    return keys;
+  } finally {
+    client.destroy();
+  }
+}
 
 const from = (ip: string) => ({ "X-Forwarded-For": `${ip}, 10.0.0.1` });
 
@@ -19,6 +33,8 @@ Deno.test("POST /auth/login answers 429 rate_limited with Retry-After after 10 f
   });
   await assertProblem(res, 429, "rate_limited");
   assert.ok(Number(res.headers.get("Retry-After")) >= 1);
+  // The limit lives in Redis (shared by every isolate), not in the in-memory fallback.
+  assert.ok((await redisKeys(s.env.REDIS_PREFIX)).length > 0, "no rate-limit keys in Redis");
   // Another account is not affected.
   const other = await signup(s.app, s.env);
   assert.equal(
