@@ -34,6 +34,21 @@ async function call(
 }
 
 const run = crypto.randomUUID().slice(0, 8);
+const ADDRESS = {
+  name: "Sam",
+  line1: "1 Main St",
+  city: "Springfield",
+  postal_code: "12345",
+  country: "US",
+};
+
+/** POST /checkout/orders with the cart as it is. */
+const placeOrder = (token: string, key: string, paymentMethod: string) =>
+  call("POST", "/checkout/orders", {
+    token,
+    headers: { "Idempotency-Key": key },
+    body: { payment_method: paymentMethod, shipping_address: ADDRESS },
+  });
 const brand = `E2EBrand${run}`;
 const productId = `e2e-${run}`;
 
@@ -120,20 +135,7 @@ Deno.test({
       assert.equal(cart.status, 200, JSON.stringify(cart.body));
       assert.equal(cart.body.subtotal_cents, 25998);
       assert.equal(cart.body.items[0].available, 5);
-      const order = await call("POST", "/checkout/orders", {
-        token: access,
-        headers: { "Idempotency-Key": `e2e-${run}-1` },
-        body: {
-          payment_method: "pm_card_visa",
-          shipping_address: {
-            name: "Sam",
-            line1: "1 Main St",
-            city: "Springfield",
-            postal_code: "12345",
-            country: "US",
-          },
-        },
-      });
+      const order = await placeOrder(access, `e2e-${run}-1`, "pm_card_visa");
       assert.equal(order.status, 201, JSON.stringify(order.body));
       assert.equal(order.body.status, "paid");
       assert.equal(order.body.total_cents, 25998);
@@ -164,20 +166,11 @@ Deno.test({
         token: access,
         body: { quantity: 1 },
       });
-      const order = await call("POST", "/checkout/orders", {
-        token: access,
-        headers: { "Idempotency-Key": `e2e-${run}-2` },
-        body: {
-          payment_method: "pm_card_chargeDeclinedInsufficientFunds",
-          shipping_address: {
-            name: "Sam",
-            line1: "1 Main St",
-            city: "Springfield",
-            postal_code: "12345",
-            country: "US",
-          },
-        },
-      });
+      const order = await placeOrder(
+        access,
+        `e2e-${run}-2`,
+        "pm_card_chargeDeclinedInsufficientFunds",
+      );
       assert.equal(order.status, 402, JSON.stringify(order.body));
       assert.equal(order.body.code, "payment_declined");
       assert.equal(order.body.decline_code, "insufficient_funds");
