@@ -7,7 +7,7 @@
  *   deno run -A bench/cold_start.ts   # BENCH_RUNS (5)
  */
 import { type Service, SERVICES } from "../dev/local_env.ts";
-import { freePort, type Runtime, spawnFunction, waitHealthy } from "../dev/stack.ts";
+import { freePort, type Runtime, spawnFunction, stopFunction, waitHealthy } from "../dev/stack.ts";
 import { median } from "./lib.ts";
 
 /** Milliseconds from spawn to the first 200 from `/health`, once. */
@@ -19,10 +19,7 @@ async function coldStart(runtime: Runtime, service: Service): Promise<number> {
     await waitHealthy(service, port, child, runtime === "deno" ? 20_000 : 90_000, 5);
     return performance.now() - t0;
   } finally {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await child.status;
+    await stopFunction(child);
   }
 }
 

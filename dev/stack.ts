@@ -48,6 +48,21 @@ export async function waitHealthy(
   throw new Error(`Cannot start ${service}: no answer on port ${port} within ${ms / 1000} s`);
 }
 
+/** wrangler children, each leading its own process group, and the env file it was given. */
+const wranglers = new WeakMap<Deno.ChildProcess, string>();
+
+/** Stops a process started by `spawnFunction` (with its whole group under wrangler) and waits for it. */
+export async function stopFunction(child: Deno.ChildProcess): Promise<void> {
+  try {
+    if (wranglers.has(child)) Deno.kill(-child.pid, "SIGTERM");
+    else child.kill("SIGTERM");
+  } catch { /* already gone */ }
+  await child.status;
+  // The env file holds secrets (the signing key): leave nothing behind.
+  const envFile = wranglers.get(child);
+  if (envFile) await Deno.remove(envFile).catch(() => {});
+}
+
 /** Spawns one function on `port`: `deno serve`, or `wrangler dev` with `env` in an env file. */
 export async function spawnFunction(
   runtime: Runtime,
@@ -86,8 +101,10 @@ export async function spawnFunction(
       return `${k}='${v}'`;
     }).join("\n"),
   );
-  return new Deno.Command("npx", {
+  // Its own process group (setsid): npx, wrangler and workerd all stop together.
+  const child = new Deno.Command("setsid", {
     args: [
+      "npx",
       "--yes",
       WRANGLER,
       "dev",
@@ -111,6 +128,8 @@ export async function spawnFunction(
     stdout: io,
     stderr: io,
   }).spawn();
+  wranglers.set(child, envFile);
+  return child;
 }
 
 /** Starts the functions and the gateway; `stop()` ends them all. */
@@ -127,12 +146,7 @@ export async function startStack(opts: {
   let gateway: Deno.HttpServer | undefined;
   const stop = async () => {
     await gateway?.shutdown();
-    for (const child of children) {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-    }
-    await Promise.all(children.map((c) => c.status));
+    await Promise.all(children.map(stopFunction));
   };
   try {
     for (const service of SERVICES) {
