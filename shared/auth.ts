@@ -21,7 +21,7 @@ export interface AuthUser {
 /** Options for `requireUser`; services other than auth need none. */
 export interface RequireUserOptions {
   /** Which verifier to use; default: the one `AUTH_JWKS` / `AUTH_JWKS_URL` in env describe. */
-  verifier?: (c: Context<AppEnv>) => AccessTokenVerifier;
+  verifier?: (c: Context<AppEnv>) => AccessTokenVerifier | Promise<AccessTokenVerifier>;
 }
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i;
@@ -38,7 +38,7 @@ async function authenticate(
 ): Promise<AuthUser> {
   const token = bearerToken(c.req.header("Authorization"));
   if (!token) throw unauthorized();
-  const verifier = opts.verifier ? opts.verifier(c) : verifierFor(c.env);
+  const verifier = opts.verifier ? await opts.verifier(c) : verifierFor(c.env);
   try {
     const claims = await verifier.verify(token);
     return {

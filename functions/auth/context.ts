@@ -7,6 +7,7 @@ import { unauthorized } from "../../shared/errors.ts";
 import { type AuthEnv, authEnv } from "./env.ts";
 import { Limiter, type LimitRule } from "./rate_limit.ts";
 import type { Caller } from "./sessions_sql.ts";
+import { type SigningKeys, signingKeys } from "./signing_key.ts";
 
 /** This request's parsed env and clients, created per request (never at module scope). */
 export function deps(c: Context<AppEnv>) {
@@ -32,32 +33,25 @@ export function rules(env: AuthEnv) {
   } satisfies Record<string, LimitRule>;
 }
 
-const verifiers = new Map<string, AccessTokenVerifier>();
+const verifiers = new WeakMap<SigningKeys, AccessTokenVerifier>();
 
 /**
- * The auth service verifies its own tokens against the public half of
- * `JWT_PRIVATE_JWK` plus `JWT_PREVIOUS_PUBLIC_JWKS`: no JWKS fetch, no
- * `AUTH_JWKS` needed. Cached per isolate by configuration.
+ * The auth service verifies its own tokens against the public keys it
+ * publishes (`signingKeys().publicJwks`, the same list as its JWKS): no JWKS
+ * fetch, no `AUTH_JWKS` needed. One verifier per key set, so its token cache
+ * lives as long as the isolate's keys.
  */
-export function ownVerifier(c: Context<AppEnv>): AccessTokenVerifier {
+export async function ownVerifier(c: Context<AppEnv>): Promise<AccessTokenVerifier> {
   const env = authEnv(c.env);
-  const key = JSON.stringify([
-    env.JWT_PRIVATE_JWK,
-    env.JWT_PREVIOUS_PUBLIC_JWKS,
-    env.JWT_ISSUER,
-    env.JWT_AUDIENCE,
-  ]);
-  let v = verifiers.get(key);
+  const keys = await signingKeys(env.JWT_PRIVATE_JWK, env.JWT_PREVIOUS_PUBLIC_JWKS);
+  let v = verifiers.get(keys);
   if (!v) {
-    if (verifiers.size >= 8) verifiers.clear();
-    const { kty, crv, x, kid } = JSON.parse(env.JWT_PRIVATE_JWK);
-    const previous = env.JWT_PREVIOUS_PUBLIC_JWKS ? JSON.parse(env.JWT_PREVIOUS_PUBLIC_JWKS) : [];
     v = new AccessTokenVerifier({
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
-      jwks: [{ kty, crv, x, kid }, ...(Array.isArray(previous) ? previous : [])],
+      jwks: keys.publicJwks,
     });
-    verifiers.set(key, v);
+    verifiers.set(keys, v);
   }
   return v;
 }
