@@ -4,23 +4,16 @@ import { ApiError, problem } from "./errors.ts";
 import { baseEnvSchema, parseEnv } from "./env.ts";
 import { sqlClient } from "./db.ts";
 import { redisClient } from "./redis.ts";
+import { withTimeout } from "./timeout.ts";
 
 /** Answers which dependencies respond; `/ready` is 200 only when all do. */
 export type ReadyCheck = (c: Context) => Promise<Record<string, boolean>>;
 
 const TIMEOUT_MS = 2000;
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 async function answers(probe: () => Promise<unknown>): Promise<boolean> {
   try {
-    await within(probe(), TIMEOUT_MS);
+    await withTimeout(probe(), TIMEOUT_MS);
     return true;
   } catch {
     return false;

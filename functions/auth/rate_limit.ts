@@ -3,6 +3,7 @@ import type { Redis } from "@upstash/redis";
 import { ApiError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/log.ts";
 import { memoryConsume, memoryPeek } from "./memory_limiter.ts";
+import { withTimeout } from "../../shared/timeout.ts";
 
 /** One limit: at most `limit` hits per `windowSeconds` per identifier. */
 export interface LimitRule {
@@ -20,14 +21,6 @@ export interface LimitDecision {
 
 /** A Redis call on the login path may take this long before the in-memory limiter decides. */
 export const REDIS_TIMEOUT_MS = 500;
-
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
 
 const retryAfter = (reset: number) => Math.max(1, Math.ceil((reset - Date.now()) / 1000));
 
@@ -61,7 +54,7 @@ export class Limiter {
   /** Counts a hit against `rule` for `id`. */
   async consume(rule: LimitRule, id: string): Promise<LimitDecision> {
     try {
-      const r = await within(this.#ratelimit(rule).limit(id), REDIS_TIMEOUT_MS);
+      const r = await withTimeout(this.#ratelimit(rule).limit(id), REDIS_TIMEOUT_MS, "Redis");
       return { ok: r.success, retryAfter: retryAfter(r.reset), source: "redis" };
     } catch (err) {
       this.#fallback(rule, err);
@@ -77,7 +70,11 @@ export class Limiter {
   /** Whether `id` has hits left under `rule`, without counting one. */
   async peek(rule: LimitRule, id: string): Promise<LimitDecision> {
     try {
-      const r = await within(this.#ratelimit(rule).getRemaining(id), REDIS_TIMEOUT_MS);
+      const r = await withTimeout(
+        this.#ratelimit(rule).getRemaining(id),
+        REDIS_TIMEOUT_MS,
+        "Redis",
+      );
       return { ok: r.remaining > 0, retryAfter: retryAfter(r.reset), source: "redis" };
     } catch (err) {
       this.#fallback(rule, err);

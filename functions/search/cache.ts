@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Redis } from "@upstash/redis";
 import { catalogVersionKey } from "../../shared/catalog_version.ts";
 import { waitUntil } from "../../shared/wait_until.ts";
+import { withTimeout } from "../../shared/timeout.ts";
 
 /**
  * The search cache. Keys embed the catalog version, so an admin write (which
@@ -33,14 +34,6 @@ async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** A cache handle for one request: the normalised request's hash and where to look. */
 export interface CacheRef {
   redis: Redis;
@@ -62,12 +55,13 @@ export async function cacheRef(
 /** Looks the entry up; any Redis failure or slowness is a `bypass`, never an error. */
 export async function cacheLookup(ref: CacheRef, timeoutMs: number): Promise<CacheOutcome> {
   try {
-    const reply = await within(
+    const reply = await withTimeout(
       ref.redis.eval<string[], unknown>(LOOKUP, [catalogVersionKey(ref.prefix)], [
         entryPrefix(ref.prefix, ref.kind),
         ref.hash,
       ]),
       timeoutMs,
+      "Redis",
     );
     if (typeof reply !== "string" || !reply.startsWith("v")) return { status: "bypass" };
     const newline = reply.indexOf("\n");

@@ -18,6 +18,7 @@ import {
 import { requestFingerprint } from "./fingerprint.ts";
 import { cartEmpty, insufficientStock, paymentDeclined } from "./responses.ts";
 import type { PlaceOrderBody } from "./schema.ts";
+import { withTimeout } from "../../../shared/timeout.ts";
 
 export interface PlaceOrder {
   c: Context<AppEnv>;
@@ -29,18 +30,6 @@ export interface PlaceOrder {
   userId: string;
   key: string;
   body: PlaceOrderBody;
-}
-
-/** Settles with the charge, or rejects with a TimeoutError once `ms` passed (outcome unknown). */
-function withTimeout(work: Promise<ChargeResult>, ms: number): Promise<ChargeResult> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new DOMException("The payment provider timed out", "TimeoutError")),
-      ms,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -116,6 +105,7 @@ export async function placeOrder(p: PlaceOrder): Promise<StoredResponse> {
           paymentMethod: order.payment.method,
         }),
         env.PAYMENT_TIMEOUT_MS,
+        "The payment provider",
       );
     } catch (err) {
       c.get("log").warn("Payment outcome unknown; the order stays pending for a retry", {
