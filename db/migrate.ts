@@ -8,6 +8,7 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
+import { sha256Hex } from "../shared/encoding.ts";
 
 const DIR = new URL("./migrations/", import.meta.url);
 
@@ -17,11 +18,6 @@ const ROLE_PASSWORDS: Record<string, string> = {
   edgeshop_search: "SEARCH_DB_PASSWORD",
   edgeshop_checkout: "CHECKOUT_DB_PASSWORD",
 };
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** Applies pending migrations to the database at `url`; returns the names applied. */
 export async function migrate(
@@ -48,7 +44,7 @@ export async function migrate(
     const done = new Map(rows.map((r) => [r.name, r.checksum]));
     for (const name of files) {
       const sql = await Deno.readTextFile(new URL(name, DIR));
-      const checksum = await sha256(sql);
+      const checksum = await sha256Hex(sql);
       if (done.has(name)) {
         if (done.get(name) !== checksum) {
           throw new Error(`Cannot migrate: "${name}" changed after it was applied`);

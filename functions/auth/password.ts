@@ -1,4 +1,4 @@
-import { decodeBase64Url as unb64, encodeBase64Url as b64 } from "./base64url.ts";
+import { decodeBase64Url as unb64, encodeBase64Url as b64 } from "../../shared/encoding.ts";
 
 /**
  * Password hashes as `pbkdf2-sha256$<iterations>$<salt>$<hash>` (or

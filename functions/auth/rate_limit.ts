@@ -4,6 +4,7 @@ import { ApiError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/log.ts";
 import { memoryConsume, memoryPeek } from "./memory_limiter.ts";
 import { withTimeout } from "../../shared/timeout.ts";
+import { sha256Hex } from "../../shared/encoding.ts";
 
 /** One limit: at most `limit` hits per `windowSeconds` per identifier. */
 export interface LimitRule {
@@ -99,8 +100,5 @@ export function enforce(d: LimitDecision): void {
 
 /** Identifiers in Redis keys are hashed: emails are personal data. */
 export async function hashId(value: string): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-  return Array.from(new Uint8Array(d).slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join(
-    "",
-  );
+  return (await sha256Hex(value)).slice(0, 32);
 }

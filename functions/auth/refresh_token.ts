@@ -1,4 +1,4 @@
-import { encodeBase64Url } from "./base64url.ts";
+import { encodeBase64Url, sha256Hex } from "../../shared/encoding.ts";
 
 /** A new opaque refresh token: 256 random bits, base64url (43 characters). */
 export function newRefreshToken(): string {
@@ -10,9 +10,8 @@ export function newRefreshToken(): string {
  * suffices (no salt, no work factor) because the token has 256 bits of
  * entropy; nothing about it can be guessed.
  */
-export async function hashRefreshToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function hashRefreshToken(token: string): Promise<string> {
+  return sha256Hex(token);
 }
 
 /** Whether a string can be one of our refresh tokens (cheap reject before any I/O). */

@@ -3,6 +3,7 @@ import type { Redis } from "@upstash/redis";
 import { catalogVersionKey } from "../../shared/catalog_version.ts";
 import { waitUntil } from "../../shared/wait_until.ts";
 import { withTimeout } from "../../shared/timeout.ts";
+import { sha256Hex } from "../../shared/encoding.ts";
 
 /**
  * The search cache. Keys embed the catalog version, so an admin write (which
@@ -28,11 +29,6 @@ export type CacheOutcome =
   | { status: "bypass" };
 
 const entryPrefix = (prefix: string, kind: string) => `${prefix}search:${kind}:`;
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** A cache handle for one request: the normalised request's hash and where to look. */
 export interface CacheRef {

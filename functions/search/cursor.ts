@@ -1,4 +1,5 @@
 import { ApiError } from "../../shared/errors.ts";
+import { decodeBase64Url, encodeBase64Url } from "../../shared/encoding.ts";
 
 /**
  * Keyset cursors: the sort keys of the last hit of a page, signed with
@@ -29,18 +30,6 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-function b64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
-}
-
-function fromB64url(text: string): Uint8Array {
-  const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
-}
-
 async function mac(secret: string, query: string, payload: string): Promise<Uint8Array> {
   const sig = await crypto.subtle.sign(
     "HMAC",
@@ -52,8 +41,8 @@ async function mac(secret: string, query: string, payload: string): Promise<Uint
 
 /** Signs the keys of a page's last hit for the query `query` (canonical form). */
 export async function encodeCursor(secret: string, query: string, k: CursorKeys): Promise<string> {
-  const payload = b64url(encoder.encode(JSON.stringify(k)));
-  return `${payload}.${b64url(await mac(secret, query, payload))}`;
+  const payload = encodeBase64Url(encoder.encode(JSON.stringify(k)));
+  return `${payload}.${encodeBase64Url(await mac(secret, query, payload))}`;
 }
 
 const invalid = () =>
@@ -74,8 +63,8 @@ export async function decodeCursor(
   let given: Uint8Array;
   let keysJson: unknown;
   try {
-    given = fromB64url(sig);
-    keysJson = JSON.parse(new TextDecoder().decode(fromB64url(payload)));
+    given = decodeBase64Url(sig);
+    keysJson = JSON.parse(new TextDecoder().decode(decodeBase64Url(payload)));
   } catch {
     throw invalid();
   }

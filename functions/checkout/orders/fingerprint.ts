@@ -1,3 +1,4 @@
+import { sha256Hex } from "../../../shared/encoding.ts";
 /** JSON with object keys sorted at every depth, so equal bodies hash equally whatever their key order. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
@@ -16,8 +17,6 @@ function canonical(value: unknown): string {
  * whitespace, key order and fields the schema drops do not count as a
  * different request.
  */
-export async function requestFingerprint(route: string, body: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(`${route}\n${canonical(body)}`);
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function requestFingerprint(route: string, body: unknown): Promise<string> {
+  return sha256Hex(`${route}\n${canonical(body)}`);
 }

@@ -1,5 +1,6 @@
 import type { NeonQueryFunction } from "@neondatabase/serverless";
 import { type Order, ORDER_JSON } from "./order_json.ts";
+import { decodeBase64Url, encodeBase64Url } from "../../../shared/encoding.ts";
 
 // deno-lint-ignore no-explicit-any
 type Sql = NeonQueryFunction<any, any>;
@@ -25,13 +26,12 @@ export async function getOrder(
 }
 
 /** Opaque keyset cursor: the `seq` of the last order on the page, base64url. */
-export const encodeCursor = (seq: string) =>
-  btoa(`o:${seq}`).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+export const encodeCursor = (seq: string) => encodeBase64Url(new TextEncoder().encode(`o:${seq}`));
 
 /** The seq a cursor points after, or null when it is not one of ours. */
 export function decodeCursor(cursor: string): string | null {
   try {
-    const text = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const text = new TextDecoder().decode(decodeBase64Url(cursor));
     const match = /^o:(\d{1,18})$/.exec(text);
     return match ? match[1] : null;
   } catch {
