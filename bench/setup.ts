@@ -4,8 +4,7 @@
  * measures the same code path as production over the local bridges.
  */
 import { migrate } from "../db/migrate.ts";
-import { startNeonBridge } from "../dev/neon_bridge.ts";
-import { startUpstashBridge } from "../dev/upstash_bridge.ts";
+import { startBridges } from "../dev/bridges.ts";
 import {
   deleteKeys,
   dropDatabase,
@@ -37,13 +36,7 @@ export async function withBenchWorld<T>(
   const servers = await ensureServers(() => {});
   await recreateDatabase(servers.postgresUrl, database);
   const ownerUrl = withDatabase(servers.postgresUrl, database);
-  const pg = new URL(servers.postgresUrl);
-  const neon = await startNeonBridge({
-    port: 0,
-    allowedHosts: [`${pg.hostname}:${pg.port || 5432}`],
-  });
-  const token = crypto.randomUUID();
-  const upstash = await startUpstashBridge({ redisUrl: servers.redisUrl, token, port: 0 });
+  const { neon, upstash, close } = await startBridges(servers);
   try {
     await migrate(ownerUrl);
     return await fn({
@@ -51,21 +44,20 @@ export async function withBenchWorld<T>(
       postgresUrl: servers.postgresUrl,
       redisUrl: servers.redisUrl,
       neon,
-      upstash: { url: upstash.url, token },
+      upstash,
       env: (service, extra = {}) => ({
         DATABASE_URL: roleUrl(servers.postgresUrl, database, service),
         NEON_HTTP_ENDPOINT: neon.sqlEndpoint,
         NEON_WS_PROXY: neon.wsProxy,
         UPSTASH_REDIS_REST_URL: upstash.url,
-        UPSTASH_REDIS_REST_TOKEN: token,
+        UPSTASH_REDIS_REST_TOKEN: upstash.token,
         REDIS_PREFIX: prefix,
         LOG_LEVEL: "error",
         ...extra,
       }),
     });
   } finally {
-    await neon.close();
-    await upstash.close();
+    await close();
     await dropDatabase(servers.postgresUrl, database).catch(() => {});
     await deleteKeys(servers.redisUrl, prefix).catch(() => {});
     await servers.stop();

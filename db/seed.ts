@@ -87,15 +87,11 @@ if (import.meta.main) {
     options: { catalog: { type: "string" }, count: { type: "string" } },
   });
   const { ensureDatabase, ensureServers, withDatabase } = await import("../dev/servers.ts");
-  const { startNeonBridge } = await import("../dev/neon_bridge.ts");
+  const { startBridges } = await import("../dev/bridges.ts");
   const { functionEnv, devSigningKey } = await import("../dev/local_env.ts");
   const database = Deno.env.get("DEV_DATABASE") ?? "edgeshop";
   const servers = await ensureServers();
-  const pgUrl = new URL(servers.postgresUrl);
-  const neon = await startNeonBridge({
-    port: 0,
-    allowedHosts: [`${pgUrl.hostname}:${pgUrl.port || 5432}`],
-  });
+  const { neon, upstash, close } = await startBridges(servers);
   try {
     await ensureDatabase(servers.postgresUrl, database);
     const ownerUrl = Deno.env.get("MIGRATE_DATABASE_URL") ??
@@ -106,7 +102,7 @@ if (import.meta.main) {
       serverUrl: servers.postgresUrl,
       database,
       neon,
-      upstash: { url: "http://127.0.0.1:8079", token: "unused-by-seed" },
+      upstash,
       authUrl: "http://127.0.0.1:8001",
       signingKey: await devSigningKey(),
     });
@@ -114,10 +110,12 @@ if (import.meta.main) {
       ownerUrl,
       authEnv,
       catalogFile: values.catalog,
+      // A running `deno task dev` shares this Redis: drop its cached searches.
+      redis: { ...upstash, prefix: authEnv.REDIS_PREFIX },
       count: values.count ? Number(values.count) : undefined,
     });
   } finally {
-    await neon.close();
+    await close();
     await servers.stop();
   }
 }

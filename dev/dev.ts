@@ -11,8 +11,7 @@
  */
 import { migrate } from "../db/migrate.ts";
 import { seed } from "../db/seed.ts";
-import { startNeonBridge } from "./neon_bridge.ts";
-import { startUpstashBridge } from "./upstash_bridge.ts";
+import { startBridges } from "./bridges.ts";
 import { ensureDatabase, ensureServers, withDatabase } from "./servers.ts";
 import { devSigningKey, PORTS, SERVICES, stackEnvs } from "./local_env.ts";
 import { type Runtime, startStack } from "./stack.ts";
@@ -43,32 +42,25 @@ try {
   const ownerUrl = withDatabase(servers.postgresUrl, DATABASE);
   await migrate(ownerUrl, { log });
 
-  const pg = new URL(servers.postgresUrl);
-  const neon = await startNeonBridge({
-    port: PORTS.neonBridge,
-    allowedHosts: [`${pg.hostname}:${pg.port || 5432}`],
+  const { neon, upstash, close } = await startBridges(servers, {
+    neonPort: PORTS.neonBridge,
+    upstashPort: PORTS.upstashBridge,
+    token: Deno.env.get("UPSTASH_REDIS_REST_TOKEN") ?? "local-dev-token",
   });
-  cleanups.push(neon.close);
-  const token = Deno.env.get("UPSTASH_REDIS_REST_TOKEN") ?? "local-dev-token";
-  const upstash = await startUpstashBridge({
-    redisUrl: servers.redisUrl,
-    token,
-    port: PORTS.upstashBridge,
-  });
-  cleanups.push(upstash.close);
+  cleanups.push(close);
 
   const envs = stackEnvs({
     serverUrl: servers.postgresUrl,
     database: DATABASE,
     neon,
-    upstash: { url: upstash.url, token },
+    upstash,
     authUrl: `http://127.0.0.1:${PORTS.auth}`,
     signingKey: await devSigningKey(),
   });
   await seed({
     ownerUrl,
     authEnv: envs.auth,
-    redis: { url: upstash.url, token, prefix: envs.search.REDIS_PREFIX },
+    redis: { ...upstash, prefix: envs.search.REDIS_PREFIX },
     log,
   });
 

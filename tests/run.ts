@@ -14,8 +14,7 @@
  */
 import { migrate } from "../db/migrate.ts";
 import { seedAdmin } from "../functions/auth/seed.ts";
-import { startNeonBridge } from "../dev/neon_bridge.ts";
-import { startUpstashBridge } from "../dev/upstash_bridge.ts";
+import { startBridges } from "../dev/bridges.ts";
 import {
   deleteKeys,
   dropDatabase,
@@ -50,22 +49,15 @@ try {
   const testDatabaseUrl = withDatabase(servers.postgresUrl, TEST_DB);
   await migrate(testDatabaseUrl);
 
-  const pg = new URL(servers.postgresUrl);
-  const neon = await startNeonBridge({
-    port: 0,
-    allowedHosts: [`${pg.hostname}:${pg.port || 5432}`],
-  });
-  cleanups.push(neon.close);
-  const token = crypto.randomUUID();
-  const upstash = await startUpstashBridge({ redisUrl: servers.redisUrl, token, port: 0 });
-  cleanups.push(upstash.close);
+  const { neon, upstash, close } = await startBridges(servers);
+  cleanups.push(close);
 
   const ports = { auth: freePort(), search: freePort(), checkout: freePort() };
   const envs = stackEnvs({
     serverUrl: servers.postgresUrl,
     database: TEST_DB,
     neon,
-    upstash: { url: upstash.url, token },
+    upstash,
     authUrl: `http://127.0.0.1:${ports.auth}`,
     signingKey: await newSigningKey(),
     redisPrefix: testPrefix(),
@@ -92,7 +84,7 @@ try {
       NEON_HTTP_ENDPOINT: neon.sqlEndpoint,
       NEON_WS_PROXY: neon.wsProxy,
       UPSTASH_REDIS_REST_URL: upstash.url,
-      UPSTASH_REDIS_REST_TOKEN: token,
+      UPSTASH_REDIS_REST_TOKEN: upstash.token,
       ...(stack ? { E2E_BASE_URL: stack.gatewayUrl } : {}),
       E2E_ADMIN_EMAIL: ADMIN.email,
       E2E_ADMIN_PASSWORD: ADMIN.password,
