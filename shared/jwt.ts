@@ -12,17 +12,32 @@ import { EnvError, parseEnv } from "./env.ts";
  */
 
 /** Variables every service that accepts Bearer tokens reads (merged by `verifierFor`). */
-export const jwtEnvSchema = z.object({
+const jwtEnvFields = z.object({
   JWT_ISSUER: z.string().min(1).default("edgeshop-auth"),
   JWT_AUDIENCE: z.string().min(1).default("edgeshop"),
   /** JWKS as JSON (`{"keys":[...]}` or `[...]`): no network at all. */
   AUTH_JWKS: z.string().min(1).optional(),
   /** Where to fetch the JWKS when a `kid` is not in `AUTH_JWKS` (or that is unset). */
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
-}).refine((e) => e.AUTH_JWKS || e.AUTH_JWKS_URL, {
-  path: ["AUTH_JWKS"],
-  message: "Set AUTH_JWKS or AUTH_JWKS_URL",
 });
+
+/**
+ * A service's env schema plus the JWT variables and the rule that one JWKS
+ * source is set (a refinement does not survive `.extend`, so it is added here, once).
+ */
+export function withJwtEnv<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
+  type Sources = { AUTH_JWKS?: string; AUTH_JWKS_URL?: string };
+  return schema.extend(jwtEnvFields.shape).refine((e) => {
+    const { AUTH_JWKS, AUTH_JWKS_URL } = e as Sources;
+    return Boolean(AUTH_JWKS || AUTH_JWKS_URL);
+  }, {
+    path: ["AUTH_JWKS"],
+    message: "Set AUTH_JWKS or AUTH_JWKS_URL",
+  });
+}
+
+/** Just the JWT variables (what `verifierFor` reads). */
+export const jwtEnvSchema = withJwtEnv(z.object({}));
 
 /** The role claim's values. */
 export const ROLES = ["customer", "admin"] as const;

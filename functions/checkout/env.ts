@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { baseEnvSchema, parseEnv } from "../../shared/env.ts";
-import { jwtEnvSchema } from "../../shared/jwt.ts";
+import { withJwtEnv } from "../../shared/jwt.ts";
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** Everything checkout reads from env: base, Bearer-token verification, and its own knobs. */
-export const checkoutEnvSchema = baseEnvSchema.extend({
-  ...jwtEnvSchema.shape,
+export const checkoutEnvSchema = withJwtEnv(baseEnvSchema.extend({
   /** Which `PaymentProvider` charges orders; only the Stripe-test-mode stand-in exists today. */
   PAYMENT_PROVIDER: z.enum(["test"]).default("test"),
   /** How long a request may work on an idempotency key before another may take it over. */
@@ -18,10 +17,7 @@ export const checkoutEnvSchema = baseEnvSchema.extend({
   CHECKOUT_KEY_RETENTION_HOURS: int(24, 24 * 90, 24),
   /** A charge that has not answered by then is treated as unknown (retry with the same key). */
   PAYMENT_TIMEOUT_MS: int(100, 120_000, 15_000),
-}).refine((e) => e.AUTH_JWKS || e.AUTH_JWKS_URL, {
-  path: ["AUTH_JWKS"],
-  message: "Set AUTH_JWKS or AUTH_JWKS_URL",
-}).refine((e) => e.PAYMENT_TIMEOUT_MS < e.CHECKOUT_ABANDON_AFTER_SECONDS * 1000, {
+})).refine((e) => e.PAYMENT_TIMEOUT_MS < e.CHECKOUT_ABANDON_AFTER_SECONDS * 1000, {
   // The sweep may only decide "never charged" once no charge can still be in flight.
   path: ["CHECKOUT_ABANDON_AFTER_SECONDS"],
   message: "Must be longer than PAYMENT_TIMEOUT_MS",

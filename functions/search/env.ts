@@ -1,22 +1,17 @@
 import { z } from "zod";
 import { baseEnvSchema } from "../../shared/env.ts";
-import { jwtEnvSchema } from "../../shared/jwt.ts";
+import { withJwtEnv } from "../../shared/jwt.ts";
 
 /** Everything the search service reads from env: base, JWT verification and its own knobs. */
-export const searchEnvSchema = baseEnvSchema
-  .extend(jwtEnvSchema.shape)
-  .extend({
+export const searchEnvSchema = withJwtEnv(
+  baseEnvSchema.extend({
     /** HMAC key for pagination cursors (at least 32 characters). */
     SEARCH_CURSOR_SECRET: z.string().min(32),
     /** How long a cached search result lives; the catalog version makes it stale sooner. */
     SEARCH_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     /** A cache lookup slower than this is abandoned and the search answers from Postgres. */
     SEARCH_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(250),
-  })
-  // jwtEnvSchema's own refinement does not survive `.shape`; restate it.
-  .refine((e) => e.AUTH_JWKS || e.AUTH_JWKS_URL, {
-    path: ["AUTH_JWKS"],
-    message: "Set AUTH_JWKS or AUTH_JWKS_URL",
-  });
+  }),
+);
 
 export type SearchEnv = z.infer<typeof searchEnvSchema>;
