@@ -15,6 +15,7 @@ import { seedInventory } from "../functions/checkout/inventory/sql.ts";
 import { TEST_PROVIDER_APP_NAME } from "../functions/checkout/payments/test_provider.ts";
 import { authTestEnv, bearer, issueTestToken } from "../tests/auth_helpers.ts";
 import { helloWorld, hit, measure, ratio, serve, type Stats, table } from "./lib.ts";
+import { countRoundTrips } from "../tests/round_trips.ts";
 
 export interface CheckoutBenchOptions {
   /** Owner URL of an empty, migrated database to fill. */
@@ -111,16 +112,7 @@ export async function benchCheckout(opts: CheckoutBenchOptions): Promise<Checkou
 
     // A cart read, and the round trips it makes (counted on this process's fetch).
     const reader = await newUser();
-    const trips = { postgres: 0, redis: 0 };
-    const real = globalThis.fetch;
-    globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (url.startsWith(env.NEON_HTTP_ENDPOINT)) {
-        const conn = new Headers(init?.headers).get("Neon-Connection-String") ?? "";
-        if (!conn.includes(TEST_PROVIDER_APP_NAME)) trips.postgres++;
-      } else if (url.startsWith(env.UPSTASH_REDIS_REST_URL)) trips.redis++;
-      return real(input, init);
-    };
+    const trips = countRoundTrips(env, (conn) => conn.includes(TEST_PROVIDER_APP_NAME));
     let reads = 0;
     let cartRead: Stats;
     try {
@@ -129,7 +121,7 @@ export async function benchCheckout(opts: CheckoutBenchOptions): Promise<Checkou
         await hit(`${server.url}/checkout/cart`, { headers: reader });
       });
     } finally {
-      globalThis.fetch = real;
+      trips.stop();
     }
     return {
       rows,

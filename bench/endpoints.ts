@@ -17,10 +17,11 @@ import { seedCatalog } from "../functions/search/data/seed.ts";
 import { seedInventory } from "../functions/checkout/inventory/sql.ts";
 import { TEST_PROVIDER_APP_NAME } from "../functions/checkout/payments/test_provider.ts";
 import { authTestEnv } from "../tests/auth_helpers.ts";
-import { countRoundTrips, helloWorld, hit, measure, median, medianStats } from "./lib.ts";
+import { helloWorld, hit, measure, median, medianStats } from "./lib.ts";
 import { ratio, serve, type Stats, table } from "./lib.ts";
 import { type Endpoint, matrix, send, type Service, sleep } from "./endpoints_matrix.ts";
 import { type BenchWorld, withBenchWorld } from "./setup.ts";
+import { countRoundTrips } from "../tests/round_trips.ts";
 
 export interface EndpointsOptions {
   products?: number;

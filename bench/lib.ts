@@ -76,40 +76,6 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Requests seen by a `countRoundTrips` counter so far. */
-export interface RoundTrips {
-  postgres: number;
-  redis: number;
-  /** Puts the real fetch back. */
-  stop(): void;
-}
-
-/**
- * Counts this process's requests to the Neon HTTP endpoint and to the Upstash
- * REST URL until `stop()`. Both drivers speak HTTP through globalThis.fetch,
- * so one request is one round trip (auto-pipelined Redis commands share one).
- * `ignorePostgres` skips queries by their Neon-Connection-String, e.g. a
- * stand-in payment provider's own connection.
- */
-export function countRoundTrips(
-  env: Record<string, string>,
-  ignorePostgres: (connectionString: string) => boolean = () => false,
-): RoundTrips {
-  const { NEON_HTTP_ENDPOINT: neon, UPSTASH_REDIS_REST_URL: upstash } = env;
-  if (!neon || !upstash) throw new Error("Set NEON_HTTP_ENDPOINT and UPSTASH_REDIS_REST_URL");
-  const real = globalThis.fetch;
-  const trips: RoundTrips = { postgres: 0, redis: 0, stop: () => globalThis.fetch = real };
-  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if (url.startsWith(neon)) {
-      const headers = new Headers(input instanceof Request ? input.headers : init?.headers);
-      if (!ignorePostgres(headers.get("Neon-Connection-String") ?? "")) trips.postgres++;
-    } else if (url.startsWith(upstash)) trips.redis++;
-    return real(input, init);
-  };
-  return trips;
-}
-
 /** Field by field medians of several runs' figures. */
 export function medianStats(runs: Stats[]): Stats {
   return {
