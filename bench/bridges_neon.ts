@@ -7,7 +7,8 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
-import { neon, neonConfig, Pool } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
+import { configureNeon, pgPool } from "../shared/db.ts";
 import { startNeonBridge } from "../dev/neon_bridge.ts";
 import { testDatabaseUrl } from "../tests/config.ts";
 import { measure, type Stats } from "./lib.ts";
@@ -23,25 +24,10 @@ export async function benchNeon(
   const url = new URL(opts.databaseUrl);
   if (!url.password) url.password = "bench";
   const bridge = await startNeonBridge({ port: 0 });
-  // neonConfig is global: configure it as shared/db.ts does, restore after.
-  const saved = {
-    fetchEndpoint: neonConfig.fetchEndpoint,
-    wsProxy: neonConfig.wsProxy,
-    useSecureWebSocket: neonConfig.useSecureWebSocket,
-    pipelineConnect: neonConfig.pipelineConnect,
-    forceDisablePgSSL: neonConfig.forceDisablePgSSL,
-    coalesceWrites: neonConfig.coalesceWrites,
-  };
-  Object.assign(neonConfig, {
-    fetchEndpoint: bridge.sqlEndpoint,
-    wsProxy: (h: string, p: string) => `${bridge.wsProxy}?address=${h}:${p}`,
-    useSecureWebSocket: false,
-    pipelineConnect: false,
-    forceDisablePgSSL: true,
-    coalesceWrites: false,
-  });
+  const env = { NEON_HTTP_ENDPOINT: bridge.sqlEndpoint, NEON_WS_PROXY: bridge.wsProxy };
+  configureNeon(env);
   const direct = new pg.Pool({ connectionString: url.href, max: concurrency });
-  const ws = new Pool({ connectionString: url.href, max: concurrency });
+  const ws = pgPool({ ...env, DATABASE_URL: url.href }, concurrency);
   try {
     const sql = neon(url.href);
     return {
@@ -60,7 +46,6 @@ export async function benchNeon(
   } finally {
     await Promise.all([direct.end(), ws.end()]);
     await bridge.close();
-    Object.assign(neonConfig, saved);
   }
 }
 

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 // @ts-types="@types/pg"
 import pg from "pg";
-import { neon, neonConfig, NeonDbError, Pool } from "@neondatabase/serverless";
+import { neon, NeonDbError } from "@neondatabase/serverless";
+import { configureNeon, pgPool } from "../shared/db.ts";
 import { testDatabaseUrl } from "../tests/config.ts";
 import { startNeonBridge } from "./neon_bridge.ts";
 
@@ -47,11 +48,9 @@ Deno.test("neon bridge conformance with @neondatabase/serverless", async (t) => 
     port: 0,
     allowedHosts: ["127.0.0.1:1"],
   });
-  neonConfig.fetchEndpoint = bridge.sqlEndpoint;
-  neonConfig.wsProxy = (h, p) => `${bridge.wsProxy}?address=${h}:${p}`;
-  neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineConnect = false;
-  neonConfig.forceDisablePgSSL = true;
+  // Configured exactly as the services configure the driver locally.
+  const env = { NEON_HTTP_ENDPOINT: bridge.sqlEndpoint, NEON_WS_PROXY: bridge.wsProxy };
+  configureNeon(env);
 
   // neon() refuses a URL without a password; trust auth ignores it.
   const url = new URL(testDatabaseUrl());
@@ -223,7 +222,7 @@ Deno.test("neon bridge conformance with @neondatabase/serverless", async (t) => 
     await t.step(
       "neon bridge relays Pool/Client interactive transactions over WebSocket",
       async () => {
-        const pool = new Pool({ connectionString: dbUrl, max: 2 });
+        const pool = pgPool({ ...env, DATABASE_URL: dbUrl }, 2);
         try {
           const a = await pool.connect();
           try {
@@ -367,7 +366,7 @@ Deno.test("neon bridge conformance with @neondatabase/serverless", async (t) => 
     await t.step(
       "neon bridge round-trips Postgres types over WebSocket",
       async () => {
-        const pool = new Pool({ connectionString: dbUrl, max: 1 });
+        const pool = pgPool({ ...env, DATABASE_URL: dbUrl });
         try {
           const { rows } = await pool.query(typesQuery, [bytes, when]);
           checkTypes(rows[0]);
@@ -432,7 +431,7 @@ Deno.test("neon bridge conformance with @neondatabase/serverless", async (t) => 
         await sql.query(
           `INSERT INTO ${tbl} (id, name) VALUES (50, 'after-begin')`,
         );
-        const pool = new Pool({ connectionString: dbUrl, max: 1 });
+        const pool = pgPool({ ...env, DATABASE_URL: dbUrl });
         try {
           const { rows } = await pool.query(
             `SELECT name FROM ${tbl} WHERE id = 50`,

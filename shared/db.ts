@@ -2,11 +2,12 @@ import { neon, neonConfig, Pool } from "@neondatabase/serverless";
 import type { BaseEnv } from "./env.ts";
 
 /**
- * Points the Neon driver at the local bridges when the env names them.
+ * Points the Neon driver at the local bridges when the env names them
+ * (production sets neither and the driver talks to Neon itself).
  * `fetchEndpoint` is global in the driver, so this sets it on every call;
  * the value is the same for every request of one deployment.
  */
-function configure(env: BaseEnv): void {
+export function configureNeon(env: Pick<BaseEnv, "NEON_HTTP_ENDPOINT" | "NEON_WS_PROXY">): void {
   if (env.NEON_HTTP_ENDPOINT) neonConfig.fetchEndpoint = env.NEON_HTTP_ENDPOINT;
   if (env.NEON_WS_PROXY) {
     const proxy = env.NEON_WS_PROXY;
@@ -22,14 +23,8 @@ function configure(env: BaseEnv): void {
 
 /** A `neon()` HTTP query function for this request (one HTTP round trip per query or transaction). */
 export function sqlClient(env: BaseEnv) {
-  configure(env);
+  configureNeon(env);
   return neon(env.DATABASE_URL);
-}
-
-/** The same, answering `{ rows, fields, rowCount, command }` instead of bare rows. */
-export function sqlClientFull(env: BaseEnv) {
-  configure(env);
-  return neon(env.DATABASE_URL, { fullResults: true });
 }
 
 /**
@@ -37,7 +32,10 @@ export function sqlClientFull(env: BaseEnv) {
  * inside one request (`waitUntil(pool.end())`): Workers forbids sharing
  * sockets between requests.
  */
-export function pgPool(env: BaseEnv): Pool {
-  configure(env);
-  return new Pool({ connectionString: env.DATABASE_URL, max: 1 });
+export function pgPool(
+  env: Pick<BaseEnv, "DATABASE_URL" | "NEON_HTTP_ENDPOINT" | "NEON_WS_PROXY">,
+  max = 1,
+): Pool {
+  configureNeon(env);
+  return new Pool({ connectionString: env.DATABASE_URL, max });
 }
