@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { errors, Redis, type RedisConfigNodejs } from "@upstash/redis";
 import { Ratelimit } from "@upstash/ratelimit";
-import { createClient } from "redis";
 import { startUpstashBridge, type UpstashBridge } from "./upstash_bridge.ts";
+import { deleteKeys } from "./servers.ts";
 import { testPrefix, testRedisUrl } from "../tests/config.ts";
 
 const TOKEN = "bridge-test-token";
@@ -51,21 +51,10 @@ function bridgeTest(name: string, fn: (ctx: Ctx) => Promise<void>) {
       await fn({ bridge, redis: client(), client, k, raw });
     } finally {
       await bridge.close();
-      await deleteKeys(redisUrl, `${prefix}*`);
+      // Straight through Redis, so cleanup works even when the bridge is broken.
+      await deleteKeys(redisUrl, prefix);
     }
   });
-}
-
-/** Cleanup straight through Redis, so it works even when the bridge is broken. */
-async function deleteKeys(url: string, pattern: string) {
-  const redis = await createClient({ url }).connect();
-  try {
-    for await (const keys of redis.scanIterator({ MATCH: pattern })) {
-      if (keys.length > 0) await redis.unlink(keys);
-    }
-  } finally {
-    redis.destroy();
-  }
 }
 
 type Sent = { path: string; commands: number };
