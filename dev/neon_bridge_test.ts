@@ -3,35 +3,11 @@
  * client, configured as shared/db.ts does locally, against real Postgres.
  */
 import assert from "node:assert/strict";
-// @ts-types="@types/pg"
-import pg from "pg";
 import { neon, NeonDbError } from "@neondatabase/serverless";
 import { configureNeon, pgPool } from "../shared/db.ts";
+import { ensureDatabase, withDatabase } from "./servers.ts";
 import { testDatabaseUrl } from "../tests/config.ts";
 import { startNeonBridge } from "./neon_bridge.ts";
-
-/** Creates the tests' database if missing, from the `postgres` database. */
-async function ensureDatabase(url: string) {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.href });
-  await client.connect();
-  try {
-    const found = await client.query(
-      "SELECT 1 FROM pg_database WHERE datname = $1",
-      [name],
-    );
-    if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`)
-        .catch((e: { code?: string }) => {
-          if (e.code !== "42P04") throw e;
-        }); // created meanwhile
-    }
-  } finally {
-    await client.end();
-  }
-}
 
 /** Asserts that `promise` rejects with a NeonDbError carrying `code`. */
 async function rejectsWithCode(promise: Promise<unknown>, code: string) {
@@ -42,7 +18,11 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string) {
 }
 
 Deno.test("neon bridge conformance with @neondatabase/serverless", async (t) => {
-  await ensureDatabase(testDatabaseUrl());
+  // Run alone (plain `deno test`), the tests' database may not exist yet.
+  await ensureDatabase(
+    withDatabase(testDatabaseUrl(), "postgres"),
+    decodeURIComponent(new URL(testDatabaseUrl()).pathname.slice(1)),
+  );
   // Port 1 is allowed but closed: for the connection-failure checks.
   const bridge = await startNeonBridge({
     port: 0,

@@ -219,7 +219,13 @@ export async function ensureDatabase(url: string, database: string): Promise<voi
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
       database,
     ]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`).catch(
+        (e: { code?: string }) => {
+          if (e.code !== "42P04") throw e; // another run created it meanwhile
+        },
+      );
+    }
   } finally {
     await client.end();
   }
