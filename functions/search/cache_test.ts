@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
-import {
-  authHeaders,
-  cleanup,
-  countRoundTrips,
-  runToken,
-  searchTestSetup,
-} from "./test_helpers.ts";
+import { countTrips } from "../../tests/round_trips.ts";
+import { authHeaders, cleanup, runToken, searchTestSetup } from "./test_helpers.ts";
 
 const R = runToken();
 const P = `ca-${R}`;
 
-/** Waits until the background cache write of the previous request has landed. */
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
-
 Deno.test("search cache: a hit is one Redis round trip and no Postgres; a miss is one of each plus a write", async () => {
-  const { env, request } = searchTestSetup();
+  const { env, request, settle } = searchTestSetup();
   const admin = await authHeaders("admin");
   const path = `/search/products?q=cachetest${R}&limit=5`;
   try {
@@ -27,26 +17,27 @@ Deno.test("search cache: a hit is one Redis round trip and no Postgres; a miss i
     });
     assert.equal(created.status, 201);
 
-    const miss = await countRoundTrips(env, async () => {
-      const res = await request(path);
-      const body = await res.json();
+    let missRes!: Response, missBody!: Record<string, unknown>;
+    const miss = await countTrips(env, async () => {
+      missRes = await request(path);
+      missBody = await missRes.json();
       await settle();
-      return { res, body };
     });
-    assert.equal(miss.result.res.headers.get("Server-Timing")?.includes('cache;desc="miss"'), true);
-    assert.equal(miss.neon, 1, "one Postgres round trip");
-    assert.equal(miss.upstash, 2, "one lookup and one background write");
-    assert.equal(miss.result.body.total, 1);
+    assert.equal(missRes.headers.get("Server-Timing")?.includes('cache;desc="miss"'), true);
+    assert.equal(miss.postgres, 1, "one Postgres round trip");
+    assert.equal(miss.redis, 2, "one lookup and one background write");
+    assert.equal(missBody.total, 1);
 
-    const hit = await countRoundTrips(env, async () => {
-      const res = await request(`/search/products?limit=5&q=CacheTest${R}%20`);
-      return { res, body: await res.json() };
+    let hitRes!: Response, hitBody!: Record<string, unknown>;
+    const hit = await countTrips(env, async () => {
+      hitRes = await request(`/search/products?limit=5&q=CacheTest${R}%20`);
+      hitBody = await hitRes.json();
     });
-    assert.match(hit.result.res.headers.get("Server-Timing") ?? "", /cache;desc="hit"/);
-    assert.equal(hit.neon, 0, "no Postgres on a hit");
-    assert.equal(hit.upstash, 1, "exactly one Redis round trip on a hit");
-    assert.deepEqual({ ...hit.result.body, took_ms: 0 }, { ...miss.result.body, took_ms: 0 });
-    assert.equal(typeof hit.result.body.took_ms, "number");
+    assert.match(hitRes.headers.get("Server-Timing") ?? "", /cache;desc="hit"/);
+    assert.equal(hit.postgres, 0, "no Postgres on a hit");
+    assert.equal(hit.redis, 1, "exactly one Redis round trip on a hit");
+    assert.deepEqual({ ...hitBody, took_ms: 0 }, { ...missBody, took_ms: 0 });
+    assert.equal(typeof hitBody.took_ms, "number");
 
     // A write bumps the catalog version: the next search misses and sees it.
     const patched = await request(`/search/products/${P}-1`, {
@@ -70,14 +61,14 @@ Deno.test("search cache: with Redis down, search still answers from Postgres and
   const { env, request } = searchTestSetup({
     UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${closedPort}`,
   });
-  const { result: res, neon } = await countRoundTrips(
-    env,
-    () => request(`/search/products?q=anything${R}`),
-  );
+  let res!: Response;
+  const { postgres } = await countTrips(env, async () => {
+    res = await request(`/search/products?q=anything${R}`);
+  });
   assert.equal(res.status, 200);
   assert.match(res.headers.get("Server-Timing") ?? "", /cache;desc="bypass"/);
   assert.equal((await res.json()).total, 0);
-  assert.equal(neon, 1);
+  assert.equal(postgres, 1);
   const suggest = await request(`/search/suggest?q=anything${R}`);
   assert.equal(suggest.status, 200);
   assert.match(suggest.headers.get("Server-Timing") ?? "", /cache;desc="bypass"/);

@@ -22,9 +22,20 @@ export function searchTestSetup(extra: Record<string, string> = {}) {
     ...extra,
   });
   const app = createSearchApp();
+  // A Workers-like execution context, so tests can wait for the cache writes
+  // that `waitUntil` hands off (instead of sleeping and hoping).
+  const pending: Promise<unknown>[] = [];
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void pending.push(p),
+    passThroughOnException() {},
+    props: {},
+  };
   const request = async (path: string, init: RequestInit = {}) =>
-    await app.request(path, init, env);
-  return { app, env, request };
+    await app.request(path, init, env, ctx);
+  const settle = async () => {
+    while (pending.length) await Promise.all(pending.splice(0));
+  };
+  return { app, env, request, settle };
 }
 
 /** Headers with an access token for `role`. */
@@ -52,27 +63,4 @@ export function cleanup(prefix: string): Promise<void> {
     await db.query("DELETE FROM checkout.inventory WHERE product_id LIKE $1", [`${prefix}%`]);
     await db.query("DELETE FROM catalog.products WHERE id LIKE $1", [`${prefix}%`]);
   });
-}
-
-/** Counts requests to the Neon and Upstash endpoints while `fn` runs. */
-export async function countRoundTrips<T>(
-  env: Record<string, string>,
-  fn: () => Promise<T>,
-): Promise<{ result: T; neon: number; upstash: number }> {
-  const original = globalThis.fetch;
-  const counts = { neon: 0, upstash: 0 };
-  const neonUrl = env.NEON_HTTP_ENDPOINT;
-  const upstashUrl = env.UPSTASH_REDIS_REST_URL;
-  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if (url.startsWith(neonUrl)) counts.neon++;
-    else if (url.startsWith(upstashUrl)) counts.upstash++;
-    return original(input, init);
-  };
-  try {
-    const result = await fn();
-    return { result, ...counts };
-  } finally {
-    globalThis.fetch = original;
-  }
 }
