@@ -57,3 +57,22 @@ export function serviceEnv(
     ...extra,
   };
 }
+
+/**
+ * A Workers-like execution context for `app.request(path, init, env, ctx)`:
+ * it collects what the app hands to `waitUntil`, so a test waits for that
+ * background work (`settle()`) instead of sleeping.
+ */
+export function testExecutionContext() {
+  const pending: Promise<unknown>[] = [];
+  return {
+    ctx: {
+      waitUntil: (p: Promise<unknown>) => void pending.push(p),
+      passThroughOnException() {},
+      props: {},
+    },
+    async settle(): Promise<void> {
+      while (pending.length) await Promise.allSettled(pending.splice(0));
+    },
+  };
+}

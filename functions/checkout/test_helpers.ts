@@ -7,7 +7,7 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
-import { serviceEnv, testDatabaseUrl } from "../../tests/config.ts";
+import { serviceEnv, testDatabaseUrl, testExecutionContext } from "../../tests/config.ts";
 import { authTestEnv, bearer, issueTestToken } from "../../tests/auth_helpers.ts";
 import { createCheckoutApp } from "./app.ts";
 import type { ProviderFactory } from "./deps.ts";
@@ -57,12 +57,7 @@ export async function fixture(
   const prefix = `t${crypto.randomUUID().slice(0, 8)}-`;
   const db = new pg.Client({ connectionString: testDatabaseUrl() });
   await db.connect();
-  const background: Promise<unknown>[] = [];
-  const ctx = {
-    waitUntil: (p: Promise<unknown>) => void background.push(p),
-    passThroughOnException: () => {},
-    props: {},
-  };
+  const { ctx, settle } = testExecutionContext();
 
   return {
     env,
@@ -114,11 +109,9 @@ export async function fixture(
       );
       return rows[0];
     },
-    async settle() {
-      while (background.length) await Promise.allSettled(background.splice(0));
-    },
+    settle,
     async close() {
-      await Promise.allSettled(background);
+      await settle();
       const like = `${prefix}%`;
       await db.query(
         `DELETE FROM checkout.test_provider_charges WHERE order_id IN

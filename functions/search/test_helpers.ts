@@ -5,7 +5,7 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
-import { serviceEnv, testDatabaseUrl } from "../../tests/config.ts";
+import { serviceEnv, testDatabaseUrl, testExecutionContext } from "../../tests/config.ts";
 import { authTestEnv, bearer, issueTestToken } from "../../tests/auth_helpers.ts";
 import { createSearchApp } from "./app.ts";
 
@@ -22,19 +22,9 @@ export function searchTestSetup(extra: Record<string, string> = {}) {
     ...extra,
   });
   const app = createSearchApp();
-  // A Workers-like execution context, so tests can wait for the cache writes
-  // that `waitUntil` hands off (instead of sleeping and hoping).
-  const pending: Promise<unknown>[] = [];
-  const ctx = {
-    waitUntil: (p: Promise<unknown>) => void pending.push(p),
-    passThroughOnException() {},
-    props: {},
-  };
+  const { ctx, settle } = testExecutionContext();
   const request = async (path: string, init: RequestInit = {}) =>
     await app.request(path, init, env, ctx);
-  const settle = async () => {
-    while (pending.length) await Promise.all(pending.splice(0));
-  };
   return { app, env, request, settle };
 }
 
