@@ -199,47 +199,45 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Drops (if present) and creates `database`, as the superuser at `url`. */
-export async function recreateDatabase(url: string, database: string): Promise<void> {
+/** Runs `fn` with a client connected as the superuser at `url`, and disconnects. */
+async function asAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+const drop = (c: pg.Client, db: string) =>
+  c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(db)} WITH (FORCE)`);
+const create = (c: pg.Client, db: string) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(db)}`);
+
+/** Drops (if present) and creates `database`, as the superuser at `url`. */
+export function recreateDatabase(url: string, database: string): Promise<void> {
+  return asAdmin(url, async (c) => {
+    await drop(c, database);
+    await create(c, database);
+  });
 }
 
 /** Creates `database` if it does not exist yet (never drops: it may hold a developer's data). */
-export async function ensureDatabase(url: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
-      database,
-    ]);
-    if (!rowCount) {
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`).catch(
-        (e: { code?: string }) => {
-          if (e.code !== "42P04") throw e; // another run created it meanwhile
-        },
-      );
-    }
-  } finally {
-    await client.end();
-  }
+export function ensureDatabase(url: string, database: string): Promise<void> {
+  return asAdmin(url, async (c) => {
+    const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (rowCount) return;
+    await create(c, database).catch((e: { code?: string }) => {
+      if (e.code !== "42P04") throw e; // another run created it meanwhile
+    });
+  });
 }
 
-/** Drops `database` (used for the tests' throwaway database only). */
-export async function dropDatabase(url: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+/** Drops `database` (used for the tests' and benches' throwaway databases only). */
+export function dropDatabase(url: string, database: string): Promise<void> {
+  return asAdmin(url, async (c) => {
+    await drop(c, database);
+  });
 }
 
 /** Deletes every Redis key under `prefix` (SCAN, never FLUSHDB). */
