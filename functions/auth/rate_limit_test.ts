@@ -17,7 +17,20 @@ async function redisKeys(prefix: string): Promise<string[]> {
 
 const from = (ip: string) => ({ "X-Forwarded-For": `${ip}, 10.0.0.1` });
 
+/**
+ * Limits count in 60 s windows aligned to the clock, and a sliding window
+ * weighs the previous window's hits down as the new one fills (the memory
+ * fallback's fixed window forgets them): a burst that straddles a boundary
+ * legitimately gets through. Each test's burst takes well under a second,
+ * so it starts only with at least 5 s of the current window left.
+ */
+async function awayFromWindowEdge(windowMs = 60_000, needMs = 5_000): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < needMs) await new Promise((r) => setTimeout(r, left + 50));
+}
+
 Deno.test("POST /auth/login answers 429 rate_limited with Retry-After after 10 failed logins for one email", async () => {
+  await awayFromWindowEdge();
   const s = setup();
   const { user, password } = await signup(s.app, s.env);
   for (let i = 0; i < 10; i++) {
@@ -47,6 +60,7 @@ Deno.test("POST /auth/login answers 429 rate_limited with Retry-After after 10 f
 });
 
 Deno.test("POST /auth/login limits attempts per client IP (X-Forwarded-For with TRUST_PROXY=true)", async () => {
+  await awayFromWindowEdge();
   const s = setup({ RATE_LIMIT_LOGIN_PER_IP: "3", TRUST_PROXY: "true" });
   const { user, password } = await signup(s.app, s.env);
   const loginFrom = (ip: string) =>
@@ -59,6 +73,7 @@ Deno.test("POST /auth/login limits attempts per client IP (X-Forwarded-For with 
 });
 
 Deno.test("POST /auth/signup limits signups per client IP", async () => {
+  await awayFromWindowEdge();
   const s = setup({ RATE_LIMIT_SIGNUP_PER_IP: "2", TRUST_PROXY: "true" });
   const body = () => ({ email: uniqueEmail(), password: "long enough" });
   assert.equal(
@@ -77,6 +92,7 @@ Deno.test("POST /auth/signup limits signups per client IP", async () => {
 });
 
 Deno.test("with Redis unreachable, login still works and stays limited by the in-memory limiter", async () => {
+  await awayFromWindowEdge();
   const up = setup();
   const { user, password } = await signup(up.app, up.env);
   // Same database, Redis pointed at a closed port.
