@@ -23,8 +23,15 @@ export const bridges = () => ({
   UPSTASH_REDIS_REST_TOKEN: get("UPSTASH_REDIS_REST_TOKEN", "local-dev-token"),
 });
 
-/** A fresh Redis key prefix, so tests never touch each other's or a developer's keys. */
-export const testPrefix = () => `edgeshop-test:${crypto.randomUUID().slice(0, 8)}:`;
+/**
+ * A fresh Redis key prefix, so tests never touch each other's or a developer's
+ * keys. It sits under the run's own prefix (`EDGESHOP_TEST_RUN`, set by
+ * tests/run.ts), so a run's cleanup never deletes a concurrent run's keys.
+ */
+export const testPrefix = () => `${testRunPrefix()}${crypto.randomUUID().slice(0, 8)}:`;
+
+/** The Redis prefix of this whole test run. */
+export const testRunPrefix = () => `edgeshop-test:${get("EDGESHOP_TEST_RUN", "local")}:`;
 
 /** Database role each service connects as (see db/migrations/0001_roles.sql). */
 export const SERVICE_ROLES = {

@@ -24,7 +24,7 @@ import {
 } from "../dev/servers.ts";
 import { newSigningKey, stackEnvs } from "../dev/local_env.ts";
 import { freePort, type Runtime, startStack } from "../dev/stack.ts";
-import { testPrefix } from "./config.ts";
+import { testPrefix, testRunPrefix } from "./config.ts";
 
 const runtime: Runtime = Deno.args.includes("--runtime=workerd") ? "workerd" : "deno";
 const args = Deno.args.filter((a) => !a.startsWith("--runtime="));
@@ -35,6 +35,8 @@ const TEST_DB = Deno.env.get("TEST_DATABASE") ?? `edgeshop_test_${crypto.randomU
 const paths = args.filter((a) => !a.startsWith("-"));
 const wantsStack = runtime === "workerd" || paths.length === 0 ||
   paths.some((p) => /^(\.\/)?tests\/?($|e2e)/.test(p));
+// Likewise a Redis prefix per run (tests/config.ts reads it).
+Deno.env.set("EDGESHOP_TEST_RUN", TEST_DB.replace(/^edgeshop_test_/, ""));
 const ADMIN = { email: "admin@edgeshop.test", password: crypto.randomUUID() };
 const log = (line: string) => console.log(`[test] ${line}`);
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -45,7 +47,7 @@ try {
   cleanups.push(servers.stop);
   await recreateDatabase(servers.postgresUrl, TEST_DB);
   cleanups.push(() => dropDatabase(servers.postgresUrl, TEST_DB));
-  cleanups.push(() => deleteKeys(servers.redisUrl, "edgeshop-test:"));
+  cleanups.push(() => deleteKeys(servers.redisUrl, testRunPrefix()));
   const testDatabaseUrl = withDatabase(servers.postgresUrl, TEST_DB);
   await migrate(testDatabaseUrl);
 
@@ -88,6 +90,7 @@ try {
       ...(stack ? { E2E_BASE_URL: stack.gatewayUrl } : {}),
       E2E_ADMIN_EMAIL: ADMIN.email,
       E2E_ADMIN_PASSWORD: ADMIN.password,
+      EDGESHOP_TEST_RUN: Deno.env.get("EDGESHOP_TEST_RUN")!,
       NO_COLOR: "1",
     },
     stdout: "piped",
