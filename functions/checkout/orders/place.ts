@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import type { Context } from "hono";
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import type { AppEnv } from "../../../shared/app.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { cartKey, clearCart, readCart } from "../cart/store.ts";
@@ -23,8 +23,7 @@ import { withTimeout } from "../../../shared/timeout.ts";
 export interface PlaceOrder {
   c: Context<AppEnv>;
   env: CheckoutEnv;
-  // deno-lint-ignore no-explicit-any
-  sql: NeonQueryFunction<any, any>;
+  sql: Sql;
   redis: Redis;
   provider: PaymentProvider;
   userId: string;
