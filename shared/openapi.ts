@@ -15,3 +15,17 @@ export const problemResponse = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: problemSchema } },
 });
+
+/** A required (by default) JSON request body for `createRoute`'s `request`. */
+export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
+  body: { content: { "application/json": { schema } }, required },
+});
+
+/** An OpenAPI response entry for JSON, for `createRoute`; description first, as `problemResponse`. */
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** The `security` of a route that takes an access token (`Authorization: Bearer`). */
+export const bearerSecurity = [{ bearer: [] }];
