@@ -1,9 +1,9 @@
 import { createApp } from "../../shared/app.ts";
 import { postgresAndRedis } from "../../shared/health.ts";
-import { accounts } from "./accounts.ts";
-import { jwks } from "./jwks.ts";
-import { sessions } from "./sessions.ts";
-import { tokens } from "./tokens.ts";
+import { accounts } from "./accounts_routes.ts";
+import { jwks } from "./jwks_routes.ts";
+import { sessions } from "./sessions_routes.ts";
+import { tokens } from "./tokens_routes.ts";
 
 /** The auth service: accounts, tokens, sessions and the JWKS under `/auth`. */
 export function createAuthApp() {

@@ -8,7 +8,7 @@ import { validateBatch } from "./bulk.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { searchEnvSchema } from "./env.ts";
 import { BULK_UPSERT } from "./product_sql.ts";
-import { jsonResponse } from "./schemas.ts";
+import { jsonResponse } from "./product_schemas.ts";
 
 export const MAX_BULK = 1000;
 

@@ -22,7 +22,7 @@ import {
   productIdSchema,
   productPatchSchema,
   productSchema,
-} from "./schemas.ts";
+} from "./product_schemas.ts";
 
 const idParam = z.object({ id: productIdSchema.openapi({ param: { name: "id", in: "path" } }) });
 const json = <T extends z.ZodType>(schema: T) => ({

@@ -9,7 +9,7 @@ import { cacheLookup, type CacheOutcome, cacheRef, cacheStore } from "./cache.ts
 import { decodeCursor } from "./cursor.ts";
 import { searchEnvSchema } from "./env.ts";
 import { normaliseSearch } from "./normalise.ts";
-import { jsonResponse } from "./schemas.ts";
+import { jsonResponse } from "./product_schemas.ts";
 import { runSearch } from "./search_service.ts";
 import {
   searchQuerySchema,

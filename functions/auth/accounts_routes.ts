@@ -5,7 +5,7 @@ import { requireUser } from "../../shared/auth.ts";
 import { clientIp } from "../../shared/client_ip.ts";
 import { ApiError, unauthorized } from "../../shared/errors.ts";
 import { findUserByEmail, insertUserWithSession, startSession } from "./accounts_sql.ts";
-import { caller, deps, ownVerifier, rules, userAgent } from "./context.ts";
+import { caller, deps, ownVerifier, rules, userAgent } from "./deps.ts";
 import { hashParams, tokenPair } from "./issue.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { enforce, hashId } from "./rate_limit.ts";

@@ -3,7 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
 import { ApiError, unauthorized } from "../../shared/errors.ts";
-import { caller, deps, ownVerifier } from "./context.ts";
+import { caller, deps, ownVerifier } from "./deps.ts";
 import { tokenPair } from "./issue.ts";
 import { rotateRefreshToken } from "./refresh_sql.ts";
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from "./refresh_token.ts";

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
 import { ApiError, unauthorized } from "../../shared/errors.ts";
-import { caller, deps, ownVerifier } from "./context.ts";
+import { caller, deps, ownVerifier } from "./deps.ts";
 import { liveSessions, revokeSessions } from "./sessions_sql.ts";
 import { bearerSecurity, json, Session } from "./schemas.ts";
 

@@ -16,7 +16,7 @@ import {
   orderIdParam,
   orderSchema,
   placeOrderBody,
-} from "./schema.ts";
+} from "./orders_schemas.ts";
 import { sweepAbandoned } from "./sweep.ts";
 
 const common = { tags: ["orders"], security: [{ bearer: [] }], middleware: requireUser() };
