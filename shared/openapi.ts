@@ -29,3 +29,11 @@ export const jsonResponse = <T extends z.ZodType>(description: string, schema: T
 
 /** The `security` of a route that takes an access token (`Authorization: Bearer`). */
 export const bearerSecurity = [{ bearer: [] }];
+
+/** The document-level fields of a service's OpenAPI document (paths come from its routes). */
+export function openApiConfig(service: string) {
+  return {
+    openapi: "3.1.0",
+    info: { title: `Edgeshop ${service}`, version: "1.0.0" },
+  };
+}
