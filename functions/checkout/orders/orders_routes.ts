@@ -16,7 +16,7 @@ import {
   orderIdParam,
   orderSchema,
   placeOrderBody,
-} from "./schema.ts";
+} from "./orders_schemas.ts";
 import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned } from "./sweep.ts";
 import { sqlClient } from "../../../shared/db.ts";
 
@@ -28,7 +28,7 @@ const orderJson = (description: string) => ({
 const notFound = { 404: problemResponse("No such order (or not yours)") };
 
 /** `/orders`: placing (idempotent), reading and canceling orders, and the sweep. */
-export function orderRoutes(provider: ProviderFactory = defaultProvider) {
+export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
   const router = createRouter();
 
   router.openapi(
