@@ -11,7 +11,7 @@ import type { Order } from "./order_json.ts";
 import { placeOrder } from "./place.ts";
 import { decodeCursor, getOrder, listOrders } from "./read_sql.ts";
 import {
-  idempotencyHeader,
+  idempotencyKeyParameter,
   listQuery,
   orderIdParam,
   orderSchema,
@@ -36,8 +36,10 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "post",
       path: "/orders",
+      operationId: "placeOrder",
+      summary: "Place an order from the cart (idempotent)",
+      parameters: [idempotencyKeyParameter],
       request: {
-        headers: idempotencyHeader,
         body: { content: { "application/json": { schema: placeOrderBody } }, required: true },
       },
       responses: {
@@ -53,7 +55,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       },
     }),
     async (c) => {
-      const key = c.req.valid("header")["idempotency-key"];
+      const key = c.req.header("Idempotency-Key");
       if (key === undefined || key.length < 1 || key.length > 255) {
         throw new ApiError(
           400,
@@ -87,6 +89,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "get",
       path: "/orders",
+      operationId: "listOrders",
+      summary: "The user's orders, newest first",
       request: { query: listQuery },
       responses: {
         200: {
@@ -123,6 +127,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "get",
       path: "/orders/{id}",
+      operationId: "getOrder",
+      summary: "One order",
       request: { params: orderIdParam },
       responses: { 200: orderJson("The order"), ...notFound, ...authErrors },
     }),
@@ -140,6 +146,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "post",
       path: "/orders/{id}/cancel",
+      operationId: "cancelOrder",
+      summary: "Cancel a paid order: refund and restock",
       request: { params: orderIdParam },
       responses: {
         200: orderJson("The order, canceled; payment refunded, stock returned"),
@@ -168,6 +176,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       middleware: requireRole("admin"),
       method: "post",
       path: "/sweep",
+      operationId: "sweepOrders",
+      summary: "Settle abandoned pending orders (admin)",
       description:
         "Resolves abandoned pending orders and prunes old idempotency keys (cron runs the same function)",
       responses: {
