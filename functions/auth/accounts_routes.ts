@@ -27,6 +27,10 @@ export function accountsRoutes() {
     createRoute({
       method: "post",
       path: "/signup",
+      operationId: "signup",
+      summary: "Create an account and sign in",
+      tags: ["accounts"],
+      security: [],
       request: jsonBody(SignupBody),
       responses: {
         201: jsonResponse("Account created and signed in", TokenPair),
@@ -65,6 +69,10 @@ export function accountsRoutes() {
     createRoute({
       method: "post",
       path: "/login",
+      operationId: "login",
+      summary: "Sign in with email and password",
+      tags: ["accounts"],
+      security: [],
       request: jsonBody(LoginBody),
       responses: {
         200: jsonResponse("Signed in", TokenPair),
@@ -117,6 +125,9 @@ export function accountsRoutes() {
     createRoute({
       method: "get",
       path: "/me",
+      operationId: "getMe",
+      summary: "The signed-in user",
+      tags: ["accounts"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       responses: {

@@ -21,6 +21,9 @@ export function sessionsRoutes() {
     createRoute({
       method: "get",
       path: "/sessions",
+      operationId: "listSessions",
+      summary: "The user's live sessions",
+      tags: ["sessions"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       responses: {
@@ -42,6 +45,9 @@ export function sessionsRoutes() {
     createRoute({
       method: "delete",
       path: "/sessions/{id}",
+      operationId: "revokeSession",
+      summary: "Revoke one of the user's sessions",
+      tags: ["sessions"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       request: { params: z.object({ id: z.string().max(100) }) },

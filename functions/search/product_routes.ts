@@ -39,6 +39,9 @@ export function productRoutes() {
     createRoute({
       method: "get",
       path: "/products/{id}",
+      operationId: "getProduct",
+      tags: ["products"],
+      security: [],
       summary: "One product",
       request: { params: idParam },
       responses: {
@@ -58,6 +61,8 @@ export function productRoutes() {
     createRoute({
       method: "post",
       path: "/products",
+      operationId: "createProduct",
+      tags: ["products"],
       summary: "Create a product",
       ...admin,
       request: jsonBody(productCreateSchema),
@@ -84,6 +89,8 @@ export function productRoutes() {
     createRoute({
       method: "put",
       path: "/products/{id}",
+      operationId: "putProduct",
+      tags: ["products"],
       summary: "Create or replace a product",
       ...admin,
       request: { params: idParam, ...jsonBody(productBodySchema) },
@@ -111,6 +118,8 @@ export function productRoutes() {
     createRoute({
       method: "patch",
       path: "/products/{id}",
+      operationId: "patchProduct",
+      tags: ["products"],
       summary: "Change some fields of a product",
       ...admin,
       request: { params: idParam, ...jsonBody(productPatchSchema) },
@@ -138,6 +147,8 @@ export function productRoutes() {
     createRoute({
       method: "delete",
       path: "/products/{id}",
+      operationId: "deleteProduct",
+      tags: ["products"],
       summary: "Delete a product",
       ...admin,
       request: { params: idParam },

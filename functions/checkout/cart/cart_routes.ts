@@ -27,6 +27,8 @@ export function cartRoutes() {
       ...common,
       method: "get",
       path: "/cart",
+      operationId: "getCart",
+      summary: "The user's cart",
       responses: { ...cartOk, ...authErrors },
     }),
     async (c) => {
@@ -42,6 +44,8 @@ export function cartRoutes() {
       ...common,
       method: "put",
       path: "/cart/items/{product_id}",
+      operationId: "setCartItem",
+      summary: "Set the quantity of one product in the cart (0 removes it)",
       request: { params: productIdParam, ...jsonBody(quantityBody) },
       responses: {
         ...cartOk,
@@ -81,6 +85,8 @@ export function cartRoutes() {
       ...common,
       method: "delete",
       path: "/cart/items/{product_id}",
+      operationId: "removeCartItem",
+      summary: "Remove one product from the cart",
       request: { params: z.object({ product_id: z.string().min(1).max(200) }) },
       responses: { ...cartOk, ...authErrors },
     }),
@@ -98,6 +104,8 @@ export function cartRoutes() {
       ...common,
       method: "delete",
       path: "/cart",
+      operationId: "clearCart",
+      summary: "Empty the cart",
       responses: { 204: { description: "The cart is empty" }, ...authErrors },
     }),
     async (c) => {

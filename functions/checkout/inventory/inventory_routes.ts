@@ -32,6 +32,8 @@ export function inventoryRoutes() {
       ...common,
       method: "get",
       path: "/inventory/{product_id}",
+      operationId: "getInventory",
+      summary: "Stock of one product (admin)",
       request: { params: productIdParam },
       responses: {
         200: ok,
@@ -55,6 +57,8 @@ export function inventoryRoutes() {
       ...common,
       method: "put",
       path: "/inventory/{product_id}",
+      operationId: "setInventory",
+      summary: "Set the stock on hand of one product (admin)",
       request: { params: productIdParam, ...jsonBody(onHandBody) },
       responses: {
         200: ok,
