@@ -22,6 +22,9 @@ export function sessionsRoutes() {
     createRoute({
       method: "get",
       path: "/sessions",
+      operationId: "listSessions",
+      summary: "The user's live sessions",
+      tags: ["sessions"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       responses: {
@@ -43,6 +46,9 @@ export function sessionsRoutes() {
     createRoute({
       method: "delete",
       path: "/sessions/{id}",
+      operationId: "revokeSession",
+      summary: "Revoke one of the user's sessions",
+      tags: ["sessions"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       request: { params: z.object({ id: text().max(100) }) },

@@ -61,9 +61,17 @@ export const listQuery = z.object({
   cursor: text().max(200).optional(),
 });
 
-export const idempotencyHeader = z.object({
-  "idempotency-key": text().optional().openapi({
-    param: { name: "idempotency-key", in: "header", required: true },
-    description: "1-255 characters; scoped to the user; replays return the first response",
-  }),
-});
+/**
+ * The `Idempotency-Key` header, declared as a plain OpenAPI parameter so the
+ * document spells it as the contract does (a zod header schema would have to
+ * use Hono's lower-cased key as the name). The route checks it by hand to
+ * answer `idempotency_key_required` rather than a generic validation error.
+ */
+export const idempotencyKeyParameter = {
+  name: "Idempotency-Key",
+  in: "header" as const,
+  required: true,
+  description: "1-255 characters; scoped to the user; replays return the first response",
+  schema: { type: "string" as const, minLength: 1, maxLength: 255 },
+  example: "8e0f1c2a-5b7d-4c3e-9f10-2a3b4c5d6e7f",
+};
