@@ -8,6 +8,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
+import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
 import { createLogger, type Level, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
@@ -25,8 +26,29 @@ export type App = OpenAPIHono<AppEnv>;
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function throwValidation(result: { success: boolean; error?: { issues: ZodIssueLike[] } }) {
-  if (!result.success) throw validationError(zodIssuesToErrors(result.error?.issues ?? []));
+/**
+ * The validation hook of every route: a zod failure is 400 `validation_failed`;
+ * so is a query or path parameter whose percent-encoding is not UTF-8 (see shared/text.ts).
+ */
+function throwValidation(
+  result: {
+    success: boolean;
+    error?: { issues: ZodIssueLike[] };
+    target?: string;
+    data?: unknown;
+  },
+  c: Context,
+) {
+  const errors = result.success ? [] : zodIssuesToErrors(result.error?.issues ?? []);
+  const undecodable = result.target === "query"
+    ? undecodableQueryParams(c.req.url)
+    : result.target === "param"
+    ? undecodablePathParams(c.req.url, (result.data ?? {}) as Record<string, unknown>)
+    : [];
+  for (const name of undecodable) {
+    errors.push({ path: name, message: "Must be percent-encoded UTF-8" });
+  }
+  if (errors.length) throw validationError(errors);
 }
 
 type ZodIssueLike = { path: PropertyKey[]; message: string };
