@@ -19,11 +19,12 @@ import {
   deleteKeys,
   dropDatabase,
   ensureServers,
+  freePort,
   recreateDatabase,
   withDatabase,
 } from "../dev/servers.ts";
 import { newSigningKey, stackEnvs } from "../dev/local_env.ts";
-import { freePort, type Runtime, startStack } from "../dev/stack.ts";
+import { type Runtime, startStack } from "../dev/stack.ts";
 import { testPrefix, testRunPrefix } from "./config.ts";
 
 const runtime: Runtime = Deno.args.includes("--runtime=workerd") ? "workerd" : "deno";
