@@ -1,4 +1,5 @@
 import { problemResponse } from "../../shared/openapi.ts";
+import { text } from "../../shared/text.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
@@ -50,7 +51,7 @@ export function sessionsRoutes() {
       tags: ["sessions"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
-      request: { params: z.object({ id: z.string().max(100) }) },
+      request: { params: z.object({ id: text().max(100) }) },
       responses: {
         204: { description: "Session ended" },
         401: problemResponse("unauthorized"),

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { text } from "../../../shared/text.ts";
 import { createRouter } from "../../../shared/app.ts";
 import { requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
@@ -87,7 +88,7 @@ export function cartRoutes() {
       path: "/cart/items/{product_id}",
       operationId: "removeCartItem",
       summary: "Remove one product from the cart",
-      request: { params: z.object({ product_id: z.string().min(1).max(200) }) },
+      request: { params: z.object({ product_id: text().min(1).max(200) }) },
       responses: { ...cartOk, ...authErrors },
     }),
     async (c) => {

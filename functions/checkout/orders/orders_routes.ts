@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../../shared/app.ts";
 import { requireRole, requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
-import { defaultProvider, deps, type ProviderFactory } from "../deps.ts";
+import { clients, defaultProvider, deps, type ProviderFactory } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
 import { problemResponse } from "../../../shared/openapi.ts";
 import { announceStockFlip } from "../stock_signal.ts";
@@ -17,7 +17,8 @@ import {
   orderSchema,
   placeOrderBody,
 } from "./orders_schemas.ts";
-import { sweepAbandoned } from "./sweep.ts";
+import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned } from "./sweep.ts";
+import { sqlClient } from "../../../shared/db.ts";
 
 const common = { tags: ["orders"], security: [{ bearer: [] }], middleware: requireUser() };
 const orderJson = (description: string) => ({
@@ -62,12 +63,14 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
           "An Idempotency-Key header of 1-255 characters is required",
         );
       }
-      const { env, sql, redis } = deps(c);
+      const { env, sql, redis, deadlines } = deps(c);
       const answer = await placeOrder({
         c,
         env,
         sql,
         redis,
+        deadlines,
+        afterCharge: () => clients(env),
         provider: provider(env),
         userId: c.get("user").id,
         key,
@@ -197,7 +200,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       },
     }),
     async (c) => {
-      const { env, sql } = deps(c);
+      const { env } = deps(c);
+      const sql = sqlClient(env, AbortSignal.timeout(SWEEP_DB_TIMEOUT_MS));
       const result = await sweepAbandoned(sql, provider(env), env);
       announceStockFlip(c, env, result.flipped);
       return c.json(result, 200);

@@ -1,15 +1,16 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../../shared/text.ts";
 import { TEST_PAYMENT_METHODS } from "../payments/test_provider.ts";
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const line = (max: number) => text().trim().min(1).max(max);
 
 export const shippingAddressSchema = z.object({
-  name: text(200),
-  line1: text(200),
-  line2: z.string().trim().max(200).optional(),
-  city: text(100),
-  postal_code: text(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code such as "US"')
+  name: line(200),
+  line1: line(200),
+  line2: text().trim().max(200).optional(),
+  city: line(100),
+  postal_code: line(20),
+  country: text().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code such as "US"')
     .openapi({ example: "US" }),
 }).openapi("ShippingAddress");
 
@@ -52,12 +53,12 @@ export const orderSchema = z.object({
 }).openapi("Order");
 
 export const orderIdParam = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" }, format: "uuid" }),
+  id: text().openapi({ param: { name: "id", in: "path" }, format: "uuid" }),
 });
 
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
 });
 
 /**
