@@ -15,6 +15,7 @@ import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { openApiConfig } from "./openapi.ts";
+import { corsMiddleware } from "./cors.ts";
 import type { AuthUser } from "./auth.ts";
 
 /** Hono env shared by every service: string bindings plus per-request variables. */
@@ -119,6 +120,8 @@ export function createApp(service: string, ready: ReadyCheck, envSchema?: ZodTyp
   const root = createRouter();
   const base = `/${service}`;
   root.use(requestId({ headerName: "X-Request-Id" }));
+  // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
+  root.use(corsMiddleware());
   root.use(timing({ crossOrigin: false }));
   root.use(async function attachLogger(c, next) {
     const level = (typeof c.env?.LOG_LEVEL === "string" ? c.env.LOG_LEVEL : "info") as Level;
