@@ -7,7 +7,7 @@
  *   deno run -A bench/cold_start.ts   # BENCH_RUNS (5)
  */
 import { type Service, SERVICES } from "../dev/local_env.ts";
-import { freePort } from "../dev/servers.ts";
+import { freePort } from "../dev/ports.ts";
 import { type Runtime, spawnFunction, stopFunction, waitHealthy } from "../dev/stack.ts";
 import { median } from "./lib.ts";
 

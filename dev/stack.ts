@@ -4,7 +4,7 @@
  * (`wrangler dev`, the Workers runtime), given running bridges.
  */
 import { gatewayHandler } from "./gateway.ts";
-import { freePort } from "./servers.ts";
+import { freePort } from "./ports.ts";
 import { type Service, SERVICES } from "./local_env.ts";
 import { WRANGLER } from "./wrangler.ts";
 

@@ -4,7 +4,7 @@ import { sqlClient } from "./db.ts";
 import { baseEnvSchema, parseEnv } from "./env.ts";
 import { redisClient } from "./redis.ts";
 import { bridges, serviceDatabaseUrl, testPrefix } from "../tests/config.ts";
-import { freePort } from "../dev/servers.ts";
+import { freePort } from "../dev/ports.ts";
 
 /** A TCP server that accepts connections and never answers: a hung dependency. */
 function blackhole() {

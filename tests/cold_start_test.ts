@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { newSigningKey, stackEnvs } from "../dev/local_env.ts";
-import { freePort } from "../dev/servers.ts";
+import { freePort } from "../dev/ports.ts";
 import { spawnFunction, stopFunction, waitHealthy } from "../dev/stack.ts";
 import { bridges, testDatabaseUrl, testPrefix } from "./config.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { freePort } from "../../dev/servers.ts";
+import { freePort } from "../../dev/ports.ts";
 import { countTrips } from "../../tests/round_trips.ts";
 import { authHeaders, cleanup, runToken, searchTestSetup } from "./test_helpers.ts";
 
