@@ -10,6 +10,7 @@ import {
   jsonResponse,
   problemResponse,
 } from "../../../shared/openapi.ts";
+import { liveSession } from "../live_session.ts";
 import { announceStockFlip } from "../stock_signal.ts";
 import { cancelOrder } from "./cancel.ts";
 import type { Order } from "./order_json.ts";
@@ -25,7 +26,11 @@ import {
 import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned } from "./sweep.ts";
 import { sqlClient } from "../../../shared/db.ts";
 
-const common = { tags: ["orders"], security: bearerSecurity, middleware: requireUser() };
+const common = {
+  tags: ["orders"],
+  security: bearerSecurity,
+  middleware: [requireUser(), liveSession],
+};
 const orderJson = (description: string) => jsonResponse(description, orderSchema);
 const notFound = { 404: problemResponse("No such order (or not yours)") };
 
@@ -36,6 +41,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
   router.openapi(
     createRoute({
       ...common,
+      // The session check rides with the cart read (place.ts).
+      middleware: requireUser(),
       method: "post",
       path: "/orders",
       operationId: "placeOrder",
