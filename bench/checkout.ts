@@ -11,7 +11,7 @@
 // @ts-types="@types/pg"
 import pg from "pg";
 import { createCheckoutApp } from "../functions/checkout/app.ts";
-import { seedInventory } from "../functions/checkout/inventory/sql.ts";
+import { seedInventory } from "../db/seed_inventory.ts";
 import { TEST_PROVIDER_APP_NAME } from "../functions/checkout/payments/test_provider.ts";
 import { authTestEnv, bearer, issueTestToken } from "../tests/auth_helpers.ts";
 import { helloWorld, hit, measure, ratio, serve, type Stats, table } from "./lib.ts";

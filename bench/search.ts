@@ -10,7 +10,7 @@
 // @ts-types="@types/pg"
 import pg from "pg";
 import { createSearchApp } from "../functions/search/app.ts";
-import { seedCatalog } from "../functions/search/data/seed.ts";
+import { seedCatalog } from "../db/catalog/seed.ts";
 import { authTestEnv } from "../tests/auth_helpers.ts";
 import { helloWorld, hit, measure, ratio, serve, type Stats, table } from "./lib.ts";
 

@@ -15,10 +15,10 @@
 import pg from "pg";
 import { Redis } from "@upstash/redis";
 import { bumpCatalogVersion } from "../shared/catalog_version.ts";
-import { seedAdmin } from "../functions/auth/seed.ts";
-import { seedCatalog } from "../functions/search/data/seed.ts";
-import { importCatalog } from "../functions/search/data/import.ts";
-import { seedInventory } from "../functions/checkout/inventory/sql.ts";
+import { seedAdmin } from "./seed_admin.ts";
+import { seedCatalog } from "./catalog/seed.ts";
+import { importCatalog } from "./catalog/import.ts";
+import { seedInventory } from "./seed_inventory.ts";
 
 export interface SeedOptions {
   /** Owner URL of the database. */

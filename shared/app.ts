@@ -10,6 +10,7 @@ import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
 import { createLogger, type Level, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
+import { openApiConfig } from "./openapi.ts";
 import type { AuthUser } from "./auth.ts";
 
 /** Hono env shared by every service: string bindings plus per-request variables. */
@@ -90,10 +91,7 @@ export function createApp(service: string, ready: ReadyCheck): App {
   const base = `/${service}`;
   root.get(`${base}/health`, (c) => c.json({ status: "ok", service }));
   root.route(base, readinessRoutes(ready));
-  root.doc31(`${base}/openapi.json`, {
-    openapi: "3.1.0",
-    info: { title: `Edgeshop ${service}`, version: "1.0.0" },
-  });
+  root.doc31(`${base}/openapi.json`, openApiConfig(service));
   root.get(`${base}/docs`, swaggerUI({ url: `${base}/openapi.json` }));
   root.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -15,3 +15,11 @@ export const problemResponse = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: problemSchema } },
 });
+
+/** The document-level fields of a service's OpenAPI document (paths come from its routes). */
+export function openApiConfig(service: string) {
+  return {
+    openapi: "3.1.0",
+    info: { title: `Edgeshop ${service}`, version: "1.0.0" },
+  };
+}

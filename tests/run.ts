@@ -13,7 +13,7 @@
  * against the same functions in workerd under `wrangler dev` instead.
  */
 import { migrate } from "../db/migrate.ts";
-import { seedAdmin } from "../functions/auth/seed.ts";
+import { seedAdmin } from "../db/seed_admin.ts";
 import { startBridges } from "../dev/bridges.ts";
 import {
   deleteKeys,

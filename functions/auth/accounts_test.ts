@@ -7,7 +7,7 @@ import {
   setup,
   signup,
   uniqueEmail,
-} from "./test_support.ts";
+} from "./test_helpers.ts";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 
 Deno.test("POST /auth/signup creates an account and answers 201 with a token pair", async () => {

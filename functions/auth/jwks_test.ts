@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { generateSigningKeyPair } from "./keypair.ts";
-import { setup } from "./test_support.ts";
+import { setup } from "./test_helpers.ts";
 
 Deno.test("GET /auth/.well-known/jwks.json serves current and previous public keys with Cache-Control", async () => {
   const previous = await generateSigningKeyPair("old-key");

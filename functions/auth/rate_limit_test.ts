@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createClient } from "redis";
 import { testRedisUrl } from "../../tests/config.ts";
-import { assertProblem, postJson, setup, signup, uniqueEmail } from "./test_support.ts";
+import { assertProblem, postJson, setup, signup, uniqueEmail } from "./test_helpers.ts";
 
 /** Keys under `prefix` in the real Redis, read directly (not through the bridge). */
 async function redisKeys(prefix: string): Promise<string[]> {

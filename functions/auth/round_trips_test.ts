@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { countTrips as count } from "../../tests/round_trips.ts";
-import { getWith, postJson, setup, signup } from "./test_support.ts";
+import { getWith, postJson, setup, signup } from "./test_helpers.ts";
 
 Deno.test("round trips: login 2 Postgres + 1 Redis, refresh 1 Postgres, me 1 Postgres", async () => {
   const s = setup();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertProblem, getWith, login, postJson, setup, signup } from "./test_support.ts";
+import { assertProblem, getWith, login, postJson, setup, signup } from "./test_helpers.ts";
 
 async function threeSessions() {
   const s = setup();

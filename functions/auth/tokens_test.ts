@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertProblem, getWith, type Pair, postJson, setup, signup } from "./test_support.ts";
+import { assertProblem, getWith, type Pair, postJson, setup, signup } from "./test_helpers.ts";
 
 const refresh = (s: ReturnType<typeof setup>, token: string) =>
   postJson(s.app, s.env, "/auth/token/refresh", { refresh_token: token });

@@ -1,9 +1,9 @@
 import { createApp } from "../../shared/app.ts";
 import { postgresAndRedis } from "../../shared/health.ts";
-import { cartRoutes } from "./cart/routes.ts";
+import { cartRoutes } from "./cart/cart_routes.ts";
 import { defaultProvider, type ProviderFactory } from "./deps.ts";
-import { inventoryRoutes } from "./inventory/routes.ts";
-import { orderRoutes } from "./orders/routes.ts";
+import { inventoryRoutes } from "./inventory/inventory_routes.ts";
+import { ordersRoutes } from "./orders/orders_routes.ts";
 
 export interface CheckoutOptions {
   /** The payment provider per request's env; default: the one `PAYMENT_PROVIDER` names. */
@@ -15,6 +15,6 @@ export function createCheckoutApp(opts: CheckoutOptions = {}) {
   const app = createApp("checkout", postgresAndRedis);
   app.route("/checkout", cartRoutes());
   app.route("/checkout", inventoryRoutes());
-  app.route("/checkout", orderRoutes(opts.provider ?? defaultProvider));
+  app.route("/checkout", ordersRoutes(opts.provider ?? defaultProvider));
   return app;
 }

@@ -7,9 +7,9 @@ import { searchRoutes } from "./search_routes.ts";
 /** The search service: /search/products (search and catalog admin), /search/suggest, health and docs. */
 export function createSearchApp(): App {
   const app = createApp("search", postgresAndRedis);
-  app.route("/search", searchRoutes);
+  app.route("/search", searchRoutes());
   // Before productRoutes, so "bulk" is never read as a product id.
-  app.route("/search", bulkRoutes);
-  app.route("/search", productRoutes);
+  app.route("/search", bulkRoutes());
+  app.route("/search", productRoutes());
   return app;
 }

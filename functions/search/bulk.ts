@@ -1,4 +1,4 @@
-import { productCreateSchema, type ProductInput } from "./schemas.ts";
+import { productCreateSchema, type ProductInput } from "./product_schemas.ts";
 
 /** One rejected item of a bulk import. */
 export interface BulkError {

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { productSchema } from "./schemas.ts";
+import { productSchema } from "./product_schemas.ts";
 
 export const SORTS = ["relevance", "price_asc", "price_desc", "newest", "popularity"] as const;
 export type Sort = (typeof SORTS)[number];

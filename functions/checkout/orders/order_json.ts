@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import type { orderSchema } from "./schema.ts";
+import type { orderSchema } from "./orders_schemas.ts";
 
 /**
  * The one rendering of API.md's `order`, in SQL, used by every read and by

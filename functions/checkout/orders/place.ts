@@ -17,7 +17,7 @@ import {
 } from "./finish_sql.ts";
 import { requestFingerprint } from "./fingerprint.ts";
 import { cartEmpty, insufficientStock, paymentDeclined } from "./responses.ts";
-import type { PlaceOrderBody } from "./schema.ts";
+import type { PlaceOrderBody } from "./orders_schemas.ts";
 import { withTimeout } from "../../../shared/timeout.ts";
 
 export interface PlaceOrder {

@@ -12,8 +12,8 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
-import { validateBatch } from "../bulk.ts";
-import { BULK_UPSERT } from "../product_sql.ts";
+import { validateBatch } from "../../functions/search/bulk.ts";
+import { BULK_UPSERT } from "../../functions/search/product_sql.ts";
 
 export interface ImportOptions {
   /** Owner (or edgeshop_search) URL of the database to load into. */
@@ -129,7 +129,7 @@ if (import.meta.main) {
   const [file] = Deno.args;
   if (!file) {
     console.error(
-      "Usage: deno run -A functions/search/data/import.ts FILE   (DATABASE_URL: owner URL)",
+      "Usage: deno run -A db/catalog/import.ts FILE   (DATABASE_URL: owner URL)",
     );
     Deno.exit(2);
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { productCreateSchema } from "../schemas.ts";
+import { productCreateSchema } from "../../functions/search/product_schemas.ts";
 import { generateCatalog, generateProduct } from "./generator.ts";
 
 Deno.test("the generator is deterministic and every product passes the API's validation", () => {

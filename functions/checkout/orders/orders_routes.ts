@@ -16,7 +16,7 @@ import {
   orderIdParam,
   orderSchema,
   placeOrderBody,
-} from "./schema.ts";
+} from "./orders_schemas.ts";
 import { sweepAbandoned } from "./sweep.ts";
 
 const common = { tags: ["orders"], security: [{ bearer: [] }], middleware: requireUser() };
@@ -27,7 +27,7 @@ const orderJson = (description: string) => ({
 const notFound = { 404: problemResponse("No such order (or not yours)") };
 
 /** `/orders`: placing (idempotent), reading and canceling orders, and the sweep. */
-export function orderRoutes(provider: ProviderFactory = defaultProvider) {
+export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
   const router = createRouter();
 
   router.openapi(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
-import { login, setup, uniqueEmail } from "./test_support.ts";
-import { seedAdmin } from "./seed.ts";
+import { login, setup, uniqueEmail } from "../functions/auth/test_helpers.ts";
+import { seedAdmin } from "./seed_admin.ts";
 
 Deno.test("seedAdmin creates the admin account and updates it when run again", async () => {
   const s = setup();

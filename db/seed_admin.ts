@@ -1,7 +1,7 @@
-import { sqlClient } from "../../shared/db.ts";
-import { upsertUser, type UserRow } from "./accounts_sql.ts";
-import { authEnv } from "./env.ts";
-import { hashPassword } from "./password.ts";
+import { sqlClient } from "../shared/db.ts";
+import { upsertUser, type UserRow } from "../functions/auth/accounts_sql.ts";
+import { authEnv } from "../functions/auth/env.ts";
+import { hashPassword } from "../functions/auth/password.ts";
 
 /**
  * Creates or updates the admin account (role admin, password reset to

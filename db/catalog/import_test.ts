@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { testDatabaseUrl } from "../../../tests/config.ts";
-import { cleanup, runToken, searchTestSetup } from "../test_helpers.ts";
+import { testDatabaseUrl } from "../../tests/config.ts";
+import { cleanup, runToken, searchTestSetup } from "../../functions/search/test_helpers.ts";
 import { importCatalog, mapRecord } from "./import.ts";
 import { seedCatalog } from "./seed.ts";
 
-const BESTBUY = new URL("../../../../shared/data/bestbuy-cellphones.ndjson", import.meta.url);
+const BESTBUY = new URL("../../../shared/data/bestbuy-cellphones.ndjson", import.meta.url);
 const hasBestBuy = await Deno.stat(BESTBUY).then(() => true, () => false);
 if (!hasBestBuy) console.warn(`Skipping the Best Buy import test: ${BESTBUY.pathname} is absent`);
 

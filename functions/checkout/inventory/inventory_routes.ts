@@ -5,10 +5,10 @@ import { ApiError } from "../../../shared/errors.ts";
 import { deps } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
 import { problemResponse } from "../../../shared/openapi.ts";
-import { productIdParam } from "../cart/schema.ts";
+import { productIdParam } from "../cart/cart_schemas.ts";
 import { announceStockFlip, crossesZero } from "../stock_signal.ts";
-import { inventorySchema, onHandBody } from "./schema.ts";
-import { getInventory, setOnHand } from "./sql.ts";
+import { inventorySchema, onHandBody } from "./inventory_schemas.ts";
+import { getInventory, setOnHand } from "./inventory_sql.ts";
 
 const common = {
   tags: ["inventory"],

@@ -5,7 +5,7 @@
  * popularity has a long tail (a few products get most of it, as in real
  * stores); created_at spreads over the two years before a fixed epoch.
  */
-import type { ProductInput } from "../schemas.ts";
+import type { ProductInput } from "../../functions/search/product_schemas.ts";
 import { ADJECTIVES, CLOSERS, COLORS, DEPARTMENTS, OPENERS, SERIES } from "./vocabulary.ts";
 
 /** mulberry32: tiny, fast, good enough for test data; never for secrets. */

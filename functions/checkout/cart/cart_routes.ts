@@ -5,7 +5,7 @@ import { ApiError } from "../../../shared/errors.ts";
 import { deps } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
 import { problemResponse } from "../../../shared/openapi.ts";
-import { cartSchema, productIdParam, quantityBody } from "./schema.ts";
+import { cartSchema, productIdParam, quantityBody } from "./cart_schemas.ts";
 import { cartKey, clearCart, readCart, writeLine } from "./store.ts";
 import { buildCart, fetchPrices, priceCart } from "./view.ts";
 
