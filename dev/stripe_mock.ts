@@ -29,8 +29,8 @@ export interface StripeMock {
   refunds: Obj[];
   /** Events Stripe would deliver to a webhook endpoint, in order. */
   events: Obj[];
-  /** Every request: method, path, Idempotency-Key. */
-  requests: { method: string; path: string; key: string | null }[];
+  /** Every request: method, path, Idempotency-Key and form parameters. */
+  requests: { method: string; path: string; key: string | null; form: Obj }[];
   fail(fault: StripeFault): void;
   /** Answers the next `times` POSTs `ms` late (the work is done, the answer waits). */
   delay(ms: number, times?: number): void;
@@ -84,7 +84,14 @@ export function startStripeMock(opts: { secretKey?: string } = {}): StripeMock {
     }
     const method = String(p.payment_method ?? "");
     const behaviour = intentBehaviour(method);
-    if (!behaviour) return missing("PaymentMethod", method);
+    if (!behaviour) {
+      return err(400, {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "payment_method",
+        message: `No such PaymentMethod: '${method}'`,
+      });
+    }
     const pi: Obj = {
       id: id("pi"),
       object: "payment_intent",
@@ -254,6 +261,7 @@ export function startStripeMock(opts: { secretKey?: string } = {}): StripeMock {
       method: req.method,
       path: url.pathname,
       key: req.headers.get("idempotency-key"),
+      form: parseForm(raw),
     });
     if (req.headers.get("authorization") !== `Bearer ${secretKey}`) {
       return answer(err(401, {
