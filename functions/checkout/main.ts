@@ -4,9 +4,10 @@
  */
 import { entry } from "../../shared/entry.ts";
 import { createCheckoutApp } from "./app.ts";
-import { scheduled } from "./scheduled.ts";
+import { registerDenoCron, scheduled } from "./scheduled.ts";
 
 export const app = createCheckoutApp();
 
-// `scheduled` runs the sweep on Workers' cron; Deno Deploy ignores it (see README).
+// The sweep: `scheduled` on Workers' cron, `Deno.cron` on Deno Deploy (a no-op elsewhere).
+registerDenoCron();
 export default { ...entry(app), scheduled };

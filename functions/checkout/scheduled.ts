@@ -27,3 +27,26 @@ export function scheduled(
 ): void {
   ctx.waitUntil(runSweep(env));
 }
+
+/** The part of Deno's namespace the Deno Deploy cron needs. */
+export interface DenoCronHost {
+  cron?: (name: string, schedule: string, handler: () => Promise<void>) => unknown;
+  env: { toObject(): Record<string, string> };
+}
+
+/**
+ * On Deno Deploy, runs the sweep every 5 minutes with `Deno.cron`, registered
+ * from the same entry that serves requests (Deploy finds crons registered
+ * when the module loads). Where `Deno.cron` does not exist (Workers, or
+ * `deno serve` without `--unstable-cron`) this does nothing. Registering is
+ * not I/O, and the env is read only when the job runs.
+ */
+export function registerDenoCron(
+  deno = (globalThis as { Deno?: DenoCronHost }).Deno,
+): boolean {
+  if (typeof deno?.cron !== "function") return false;
+  deno.cron("checkout sweep", "*/5 * * * *", async () => {
+    await runSweep(deno.env.toObject());
+  });
+  return true;
+}

@@ -4,6 +4,7 @@ import { checkoutEnv } from "../env.ts";
 import { type FaultPlan, withFaults } from "../payments/faults.ts";
 import { chargeKey } from "../payments/provider.ts";
 import { defaultProvider } from "../deps.ts";
+import { registerDenoCron } from "../scheduled.ts";
 import { ADDRESS, type Fixture, PROVIDERS, withFixture, withKey } from "../test_helpers.ts";
 import { beginOrder } from "./begin_sql.ts";
 import { requestFingerprint } from "./fingerprint.ts";
@@ -209,3 +210,21 @@ for (const payments of PROVIDERS) {
       assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
     }, { payments, env: SHORT_LEASE }));
 }
+
+Deno.test("on Deno Deploy the same entry registers Deno.cron, whose job runs the sweep", () =>
+  withFixture(async (f) => {
+    const [a] = await f.products([{ id: "a", on_hand: 5 }]);
+    await killedAfterReserving(f, "u1", "k1", [[a, 2]]);
+    await sleep(1100);
+    const jobs: { name: string; schedule: string; run: () => Promise<void> }[] = [];
+    const host = {
+      cron: (name: string, schedule: string, run: () => Promise<void>) =>
+        jobs.push({ name, schedule, run }),
+      env: { toObject: () => f.env },
+    };
+    assert.equal(registerDenoCron({ env: host.env }), false, "no Deno.cron: nothing registered");
+    assert.equal(registerDenoCron(host), true);
+    assert.equal(jobs[0].schedule, "*/5 * * * *");
+    await jobs[0].run();
+    assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
+  }, { env: SHORT_LEASE }));
