@@ -8,8 +8,10 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
+import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
 import { createLogger, type Level, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
+import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { openApiConfig } from "./openapi.ts";
 import type { AuthUser } from "./auth.ts";
 
@@ -24,8 +26,29 @@ export type App = OpenAPIHono<AppEnv>;
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function throwValidation(result: { success: boolean; error?: { issues: ZodIssueLike[] } }) {
-  if (!result.success) throw validationError(zodIssuesToErrors(result.error?.issues ?? []));
+/**
+ * The validation hook of every route: a zod failure is 400 `validation_failed`;
+ * so is a query or path parameter whose percent-encoding is not UTF-8 (see shared/text.ts).
+ */
+function throwValidation(
+  result: {
+    success: boolean;
+    error?: { issues: ZodIssueLike[] };
+    target?: string;
+    data?: unknown;
+  },
+  c: Context,
+) {
+  const errors = result.success ? [] : zodIssuesToErrors(result.error?.issues ?? []);
+  const undecodable = result.target === "query"
+    ? undecodableQueryParams(c.req.url)
+    : result.target === "param"
+    ? undecodablePathParams(c.req.url, (result.data ?? {}) as Record<string, unknown>)
+    : [];
+  for (const name of undecodable) {
+    errors.push({ path: name, message: "Must be percent-encoded UTF-8" });
+  }
+  if (errors.length) throw validationError(errors);
 }
 
 type ZodIssueLike = { path: PropertyKey[]; message: string };
@@ -35,9 +58,20 @@ export function createRouter(): App {
   return new OpenAPIHono<AppEnv>({ defaultHook: throwValidation });
 }
 
-/** Renders any thrown value: known errors keep their status, everything else is a logged, generic 500. */
+/**
+ * Renders any thrown value: known errors keep their status; Postgres or
+ * Redis not answering (refused, timed out, going away) is 503
+ * `service_unavailable` with Retry-After, for every route at once; anything
+ * else is a logged, generic 500.
+ */
 export function handleError(err: unknown, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return problem(c, err);
+  const log = c.get("log") ?? createLogger({});
+  const dependency = unavailableDependency(err);
+  if (dependency) {
+    log.warn("Dependency unavailable", { dependency, err, path: c.req.path });
+    return problem(c, serviceUnavailable(dependency));
+  }
   if (err instanceof HTTPException) {
     if (err.status === 400 && /malformed json/i.test(err.message)) {
       return problem(
@@ -47,7 +81,6 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
     }
     if (err.status < 500) return problem(c, new ApiError(err.status, "bad_request", err.message));
   }
-  const log = c.get("log") ?? createLogger({});
   log.error("Unhandled error", { err, method: c.req.method, path: c.req.path });
   return problem(c, new ApiError(500, "internal_error", "Something went wrong on our side"));
 }

@@ -35,6 +35,10 @@ export function accountsRoutes() {
     createRoute({
       method: "post",
       path: "/signup",
+      operationId: "signup",
+      summary: "Create an account and sign in",
+      tags: ["accounts"],
+      security: [],
       request: jsonBody(SignupBody),
       responses: {
         201: json(TokenPair, "Account created and signed in"),
@@ -73,6 +77,10 @@ export function accountsRoutes() {
     createRoute({
       method: "post",
       path: "/login",
+      operationId: "login",
+      summary: "Sign in with email and password",
+      tags: ["accounts"],
+      security: [],
       request: jsonBody(LoginBody),
       responses: {
         200: json(TokenPair, "Signed in"),
@@ -125,6 +133,9 @@ export function accountsRoutes() {
     createRoute({
       method: "get",
       path: "/me",
+      operationId: "getMe",
+      summary: "The signed-in user",
+      tags: ["accounts"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       responses: { 200: json(User, "The signed-in user"), 401: problemResponse("unauthorized") },

@@ -21,6 +21,10 @@ export function jwksRoutes() {
     createRoute({
       method: "get",
       path: "/.well-known/jwks.json",
+      operationId: "getJwks",
+      summary: "Public keys that verify access tokens",
+      tags: ["keys"],
+      security: [],
       responses: {
         200: json(z.object({ keys: z.array(Jwk) }), "Current and previous public keys"),
       },

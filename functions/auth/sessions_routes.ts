@@ -1,4 +1,5 @@
 import { problemResponse } from "../../shared/openapi.ts";
+import { text } from "../../shared/text.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
@@ -21,6 +22,9 @@ export function sessionsRoutes() {
     createRoute({
       method: "get",
       path: "/sessions",
+      operationId: "listSessions",
+      summary: "The user's live sessions",
+      tags: ["sessions"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       responses: {
@@ -42,9 +46,12 @@ export function sessionsRoutes() {
     createRoute({
       method: "delete",
       path: "/sessions/{id}",
+      operationId: "revokeSession",
+      summary: "Revoke one of the user's sessions",
+      tags: ["sessions"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
-      request: { params: z.object({ id: z.string().max(100) }) },
+      request: { params: z.object({ id: text().max(100) }) },
       responses: {
         204: { description: "Session ended" },
         401: problemResponse("unauthorized"),

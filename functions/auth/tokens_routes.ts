@@ -27,6 +27,10 @@ export function tokensRoutes() {
     createRoute({
       method: "post",
       path: "/token/refresh",
+      operationId: "refreshToken",
+      summary: "Trade a refresh token for a new token pair",
+      tags: ["tokens"],
+      security: [],
       request: jsonBody(RefreshBody),
       responses: {
         200: json(TokenPair, "A new token pair; the presented refresh token is spent"),
@@ -60,6 +64,9 @@ export function tokensRoutes() {
     createRoute({
       method: "post",
       path: "/logout",
+      operationId: "logout",
+      summary: "End this session, all sessions, or all others",
+      tags: ["tokens"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       request: jsonBody(LogoutBody, false),

@@ -25,6 +25,8 @@ export function bulkRoutes() {
     createRoute({
       method: "post",
       path: "/products/bulk",
+      operationId: "bulkUpsertProducts",
+      tags: ["products"],
       summary: "Create or replace up to 1000 products",
       description:
         "Each item is validated on its own; valid items are written even when others fail.",

@@ -43,6 +43,9 @@ export function productRoutes() {
     createRoute({
       method: "get",
       path: "/products/{id}",
+      operationId: "getProduct",
+      tags: ["products"],
+      security: [],
       summary: "One product",
       request: { params: idParam },
       responses: {
@@ -62,6 +65,8 @@ export function productRoutes() {
     createRoute({
       method: "post",
       path: "/products",
+      operationId: "createProduct",
+      tags: ["products"],
       summary: "Create a product",
       ...admin,
       request: json(productCreateSchema),
@@ -88,6 +93,8 @@ export function productRoutes() {
     createRoute({
       method: "put",
       path: "/products/{id}",
+      operationId: "putProduct",
+      tags: ["products"],
       summary: "Create or replace a product",
       ...admin,
       request: { params: idParam, ...json(productBodySchema) },
@@ -115,6 +122,8 @@ export function productRoutes() {
     createRoute({
       method: "patch",
       path: "/products/{id}",
+      operationId: "patchProduct",
+      tags: ["products"],
       summary: "Change some fields of a product",
       ...admin,
       request: { params: idParam, ...json(productPatchSchema) },
@@ -142,6 +151,8 @@ export function productRoutes() {
     createRoute({
       method: "delete",
       path: "/products/{id}",
+      operationId: "deleteProduct",
+      tags: ["products"],
       summary: "Delete a product",
       ...admin,
       request: { params: idParam },

@@ -20,6 +20,9 @@ import { runSuggest } from "./suggest_service.ts";
 const searchRoute = createRoute({
   method: "get",
   path: "/products",
+  operationId: "searchProducts",
+  tags: ["search"],
+  security: [],
   summary: "Search the catalog",
   description:
     "Typo-tolerant full-text search with filters, disjunctive facets, sorting and keyset pagination.",
@@ -33,6 +36,9 @@ const searchRoute = createRoute({
 const suggestRoute = createRoute({
   method: "get",
   path: "/suggest",
+  operationId: "suggest",
+  tags: ["search"],
+  security: [],
   summary: "Prefix completions from product names, brands and categories",
   request: { query: suggestQuerySchema },
   responses: {

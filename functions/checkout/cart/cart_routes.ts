@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { text } from "../../../shared/text.ts";
 import { createRouter } from "../../../shared/app.ts";
 import { requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
@@ -24,6 +25,8 @@ export function cartRoutes() {
       ...common,
       method: "get",
       path: "/cart",
+      operationId: "getCart",
+      summary: "The user's cart",
       responses: { ...cartOk, ...authErrors },
     }),
     async (c) => {
@@ -39,6 +42,8 @@ export function cartRoutes() {
       ...common,
       method: "put",
       path: "/cart/items/{product_id}",
+      operationId: "setCartItem",
+      summary: "Set the quantity of one product in the cart (0 removes it)",
       request: {
         params: productIdParam,
         body: { content: { "application/json": { schema: quantityBody } }, required: true },
@@ -81,7 +86,9 @@ export function cartRoutes() {
       ...common,
       method: "delete",
       path: "/cart/items/{product_id}",
-      request: { params: z.object({ product_id: z.string().min(1).max(200) }) },
+      operationId: "removeCartItem",
+      summary: "Remove one product from the cart",
+      request: { params: z.object({ product_id: text().min(1).max(200) }) },
       responses: { ...cartOk, ...authErrors },
     }),
     async (c) => {
@@ -98,6 +105,8 @@ export function cartRoutes() {
       ...common,
       method: "delete",
       path: "/cart",
+      operationId: "clearCart",
+      summary: "Empty the cart",
       responses: { 204: { description: "The cart is empty" }, ...authErrors },
     }),
     async (c) => {

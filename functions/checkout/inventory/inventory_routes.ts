@@ -30,6 +30,8 @@ export function inventoryRoutes() {
       ...common,
       method: "get",
       path: "/inventory/{product_id}",
+      operationId: "getInventory",
+      summary: "Stock of one product (admin)",
       request: { params: productIdParam },
       responses: {
         200: ok,
@@ -53,6 +55,8 @@ export function inventoryRoutes() {
       ...common,
       method: "put",
       path: "/inventory/{product_id}",
+      operationId: "setInventory",
+      summary: "Set the stock on hand of one product (admin)",
       request: {
         params: productIdParam,
         body: { content: { "application/json": { schema: onHandBody } }, required: true },

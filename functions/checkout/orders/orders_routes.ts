@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../../shared/app.ts";
 import { requireRole, requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
-import { defaultProvider, deps, type ProviderFactory } from "../deps.ts";
+import { clients, defaultProvider, deps, type ProviderFactory } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
 import { problemResponse } from "../../../shared/openapi.ts";
 import { announceStockFlip } from "../stock_signal.ts";
@@ -12,13 +12,14 @@ import { placeOrder } from "./place.ts";
 import { decodeCursor, getOrder, listOrders } from "./read_sql.ts";
 import {
   checkPaymentMethod,
-  idempotencyHeader,
+  idempotencyKeyParameter,
   listQuery,
   orderIdParam,
   orderSchema,
   placeOrderBody,
 } from "./orders_schemas.ts";
-import { sweepAbandoned } from "./sweep.ts";
+import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned } from "./sweep.ts";
+import { sqlClient } from "../../../shared/db.ts";
 
 const common = { tags: ["orders"], security: [{ bearer: [] }], middleware: requireUser() };
 const orderJson = (description: string) => ({
@@ -36,8 +37,10 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "post",
       path: "/orders",
+      operationId: "placeOrder",
+      summary: "Place an order from the cart (idempotent)",
+      parameters: [idempotencyKeyParameter],
       request: {
-        headers: idempotencyHeader,
         body: { content: { "application/json": { schema: placeOrderBody } }, required: true },
       },
       responses: {
@@ -53,7 +56,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       },
     }),
     async (c) => {
-      const key = c.req.valid("header")["idempotency-key"];
+      const key = c.req.header("Idempotency-Key");
       if (key === undefined || key.length < 1 || key.length > 255) {
         throw new ApiError(
           400,
@@ -61,7 +64,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
           "An Idempotency-Key header of 1-255 characters is required",
         );
       }
-      const { env, sql, redis } = deps(c);
+      const { env, sql, redis, deadlines } = deps(c);
       const body = c.req.valid("json");
       checkPaymentMethod(env.PAYMENT_PROVIDER, body.payment_method);
       const answer = await placeOrder({
@@ -69,6 +72,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
         env,
         sql,
         redis,
+        deadlines,
+        afterCharge: () => clients(env),
         provider: provider(env),
         userId: c.get("user").id,
         key,
@@ -87,6 +92,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "get",
       path: "/orders",
+      operationId: "listOrders",
+      summary: "The user's orders, newest first",
       request: { query: listQuery },
       responses: {
         200: {
@@ -123,6 +130,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "get",
       path: "/orders/{id}",
+      operationId: "getOrder",
+      summary: "One order",
       request: { params: orderIdParam },
       responses: { 200: orderJson("The order"), ...notFound, ...authErrors },
     }),
@@ -140,6 +149,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "post",
       path: "/orders/{id}/cancel",
+      operationId: "cancelOrder",
+      summary: "Cancel a paid order: refund and restock",
       request: { params: orderIdParam },
       responses: {
         200: orderJson("The order, canceled; payment refunded, stock returned"),
@@ -168,6 +179,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       middleware: requireRole("admin"),
       method: "post",
       path: "/sweep",
+      operationId: "sweepOrders",
+      summary: "Settle abandoned pending orders (admin)",
       description:
         "Resolves abandoned pending orders and prunes old idempotency keys (cron runs the same function)",
       responses: {
@@ -190,7 +203,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       },
     }),
     async (c) => {
-      const { env, sql } = deps(c);
+      const { env } = deps(c);
+      const sql = sqlClient(env, AbortSignal.timeout(SWEEP_DB_TIMEOUT_MS));
       const result = await sweepAbandoned(sql, provider(env), env);
       announceStockFlip(c, env, result.flipped);
       return c.json(result, 200);

@@ -20,6 +20,13 @@ export interface SweepResult {
   flipped: boolean;
 }
 
+/**
+ * The sweep's Postgres deadline. It is maintenance (cron, or an admin's
+ * call), resolving up to 100 orders with a provider call each: it may take
+ * longer than a shopper's request (DB_TIMEOUT_MS), but never hang.
+ */
+export const SWEEP_DB_TIMEOUT_MS = 30_000;
+
 /** The path stored responses name as `instance`: the one the original request used. */
 const ORDERS_PATH = "/checkout/orders";
 
