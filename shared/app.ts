@@ -13,6 +13,7 @@ import { createLogger, type Level, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { openApiConfig } from "./openapi.ts";
+import { corsMiddleware } from "./cors.ts";
 import type { AuthUser } from "./auth.ts";
 
 /** Hono env shared by every service: string bindings plus per-request variables. */
@@ -95,6 +96,8 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
 export function createApp(service: string, ready: ReadyCheck): App {
   const root = createRouter();
   root.use(requestId({ headerName: "X-Request-Id" }));
+  // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
+  root.use(corsMiddleware());
   root.use(timing({ crossOrigin: false }));
   root.use(async function attachLogger(c, next) {
     const level = (typeof c.env?.LOG_LEVEL === "string" ? c.env.LOG_LEVEL : "info") as Level;

@@ -48,3 +48,6 @@ export function pgPool(
   configureNeon(env);
   return new Pool({ connectionString: env.DATABASE_URL, max });
 }
+
+/** The query function every `*_sql.ts` module takes: what `sqlClient` returns. */
+export type Sql = ReturnType<typeof sqlClient>;

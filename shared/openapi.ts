@@ -16,6 +16,20 @@ export const problemResponse = (description: string) => ({
   content: { "application/problem+json": { schema: problemSchema } },
 });
 
+/** A required (by default) JSON request body for `createRoute`'s `request`. */
+export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
+  body: { content: { "application/json": { schema } }, required },
+});
+
+/** An OpenAPI response entry for JSON, for `createRoute`; description first, as `problemResponse`. */
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** The `security` of a route that takes an access token (`Authorization: Bearer`). */
+export const bearerSecurity = [{ bearer: [] }];
+
 const TAGS: Record<string, { name: string; description: string }[]> = {
   auth: [
     { name: "accounts", description: "Sign up, sign in, the current user" },

@@ -1,4 +1,4 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
@@ -14,15 +14,7 @@ import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { enforce, hashId } from "./rate_limit.ts";
 import { hashRefreshToken, newRefreshToken } from "./refresh_token.ts";
 import { userOfLiveSession } from "./sessions_sql.ts";
-import {
-  bearerSecurity,
-  json,
-  jsonBody,
-  LoginBody,
-  SignupBody,
-  TokenPair,
-  User,
-} from "./schemas.ts";
+import { LoginBody, SignupBody, TokenPair, User } from "./schemas.ts";
 
 const invalidCredentials = () =>
   new ApiError(401, "invalid_credentials", "Email or password is incorrect");
@@ -41,7 +33,7 @@ export function accountsRoutes() {
       security: [],
       request: jsonBody(SignupBody),
       responses: {
-        201: json(TokenPair, "Account created and signed in"),
+        201: jsonResponse("Account created and signed in", TokenPair),
         400: problemResponse("validation_failed"),
         409: problemResponse("email_taken"),
         429: problemResponse("rate_limited"),
@@ -83,7 +75,7 @@ export function accountsRoutes() {
       security: [],
       request: jsonBody(LoginBody),
       responses: {
-        200: json(TokenPair, "Signed in"),
+        200: jsonResponse("Signed in", TokenPair),
         400: problemResponse("validation_failed"),
         401: problemResponse("invalid_credentials"),
         429: problemResponse("rate_limited"),
@@ -138,7 +130,10 @@ export function accountsRoutes() {
       tags: ["accounts"],
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
-      responses: { 200: json(User, "The signed-in user"), 401: problemResponse("unauthorized") },
+      responses: {
+        200: jsonResponse("The signed-in user", User),
+        401: problemResponse("unauthorized"),
+      },
     }),
     async (c) => {
       const { env, sql } = deps(c);

@@ -1,8 +1,8 @@
+import { jsonResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { authEnv } from "./env.ts";
 import { signingKeys } from "./signing_key.ts";
-import { json } from "./schemas.ts";
 
 const Jwk = z.object({
   kty: z.literal("OKP"),
@@ -26,7 +26,7 @@ export function jwksRoutes() {
       tags: ["keys"],
       security: [],
       responses: {
-        200: json(z.object({ keys: z.array(Jwk) }), "Current and previous public keys"),
+        200: jsonResponse("Current and previous public keys", z.object({ keys: z.array(Jwk) })),
       },
     }),
     async (c) => {

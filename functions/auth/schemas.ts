@@ -47,16 +47,3 @@ export const Session = z.object({
   user_agent: z.string().nullable(),
   current: z.boolean(),
 }).openapi("Session");
-
-/** A JSON request body for `createRoute`. */
-export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
-  body: { required, content: { "application/json": { schema } } },
-});
-
-/** Response entries for `createRoute`. */
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
-export const bearerSecurity = [{ bearer: [] }];

@@ -1,4 +1,4 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { bearerSecurity, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { text } from "../../shared/text.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
@@ -8,7 +8,7 @@ import { deps } from "./deps.ts";
 import { caller } from "./caller.ts";
 import { ownVerifier } from "./own_verifier.ts";
 import { liveSessions, revokeSessions } from "./sessions_sql.ts";
-import { bearerSecurity, json, Session } from "./schemas.ts";
+import { Session } from "./schemas.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = (id: string) =>
@@ -28,7 +28,7 @@ export function sessionsRoutes() {
       security: bearerSecurity,
       middleware: [requireUser({ verifier: ownVerifier })] as const,
       responses: {
-        200: json(z.object({ sessions: z.array(Session) }), "Live sessions, newest first"),
+        200: jsonResponse("Live sessions, newest first", z.object({ sessions: z.array(Session) })),
         401: problemResponse("unauthorized"),
       },
     }),

@@ -1,4 +1,4 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
@@ -10,7 +10,7 @@ import { tokenPair } from "./issue.ts";
 import { rotateRefreshToken } from "./refresh_sql.ts";
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from "./refresh_token.ts";
 import { revokeSessions } from "./sessions_sql.ts";
-import { bearerSecurity, json, jsonBody, LogoutBody, RefreshBody, TokenPair } from "./schemas.ts";
+import { LogoutBody, RefreshBody, TokenPair } from "./schemas.ts";
 
 const invalidRefresh = () =>
   new ApiError(
@@ -33,7 +33,7 @@ export function tokensRoutes() {
       security: [],
       request: jsonBody(RefreshBody),
       responses: {
-        200: json(TokenPair, "A new token pair; the presented refresh token is spent"),
+        200: jsonResponse("A new token pair; the presented refresh token is spent", TokenPair),
         400: problemResponse("validation_failed"),
         401: problemResponse("invalid_refresh_token"),
       },

@@ -1,4 +1,4 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireRole } from "../../shared/auth.ts";
@@ -6,7 +6,6 @@ import { validateBatch } from "./bulk.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { deps } from "./deps.ts";
 import { BULK_UPSERT } from "./product_sql.ts";
-import { jsonResponse } from "./product_schemas.ts";
 
 export const MAX_BULK = 1000;
 
@@ -31,18 +30,9 @@ export function bulkRoutes() {
       description:
         "Each item is validated on its own; valid items are written even when others fail.",
       middleware: requireRole("admin"),
-      security: [{ bearer: [] }],
-      request: {
-        body: {
-          required: true,
-          content: {
-            "application/json": {
-              // Items stay unknown here: each is validated alone so one bad item does not fail the batch.
-              schema: z.object({ products: z.array(z.unknown()).min(1).max(MAX_BULK) }),
-            },
-          },
-        },
-      },
+      security: bearerSecurity,
+      // Items stay unknown here: each is validated alone so one bad item does not fail the batch.
+      request: jsonBody(z.object({ products: z.array(z.unknown()).min(1).max(MAX_BULK) })),
       responses: {
         200: jsonResponse("What was written and what was rejected", bulkResultSchema),
         400: problemResponse("validation_failed"),

@@ -1,4 +1,4 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireRole } from "../../shared/auth.ts";
@@ -13,7 +13,6 @@ import {
   UPSERT_PRODUCT,
 } from "./product_sql.ts";
 import {
-  jsonResponse,
   productBodySchema,
   productCreateSchema,
   productIdSchema,
@@ -22,12 +21,9 @@ import {
 } from "./product_schemas.ts";
 
 const idParam = z.object({ id: productIdSchema.openapi({ param: { name: "id", in: "path" } }) });
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/json": { schema } }, required: true },
-});
 const admin = {
   middleware: requireRole("admin"),
-  security: [{ bearer: [] }],
+  security: bearerSecurity,
 };
 const authErrors = {
   401: problemResponse("unauthorized"),
@@ -69,7 +65,7 @@ export function productRoutes() {
       tags: ["products"],
       summary: "Create a product",
       ...admin,
-      request: json(productCreateSchema),
+      request: jsonBody(productCreateSchema),
       responses: {
         201: jsonResponse("Created", productSchema),
         400: problemResponse("validation_failed"),
@@ -97,7 +93,7 @@ export function productRoutes() {
       tags: ["products"],
       summary: "Create or replace a product",
       ...admin,
-      request: { params: idParam, ...json(productBodySchema) },
+      request: { params: idParam, ...jsonBody(productBodySchema) },
       responses: {
         200: jsonResponse("Replaced", productSchema),
         201: jsonResponse("Created", productSchema),
@@ -126,7 +122,7 @@ export function productRoutes() {
       tags: ["products"],
       summary: "Change some fields of a product",
       ...admin,
-      request: { params: idParam, ...json(productPatchSchema) },
+      request: { params: idParam, ...jsonBody(productPatchSchema) },
       responses: {
         200: jsonResponse("Updated", productSchema),
         400: problemResponse("validation_failed"),

@@ -65,9 +65,3 @@ export const productSchema = z.object({
 }).openapi("Product");
 
 export type Product = z.infer<typeof productSchema>;
-
-/** A JSON response entry for createRoute. */
-export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { "application/json": { schema } },
-});

@@ -1,4 +1,4 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import { endTime, setMetric, startTime } from "hono/timing";
@@ -7,7 +7,6 @@ import { cacheLookup, type CacheOutcome, cacheRef, cacheStore } from "./cache.ts
 import { decodeCursor } from "./cursor.ts";
 import { deps } from "./deps.ts";
 import { normaliseSearch } from "./normalise.ts";
-import { jsonResponse } from "./product_schemas.ts";
 import { runSearch } from "./search_service.ts";
 import {
   searchQuerySchema,

@@ -5,15 +5,18 @@ import { requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { deps } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
-import { problemResponse } from "../../../shared/openapi.ts";
+import {
+  bearerSecurity,
+  jsonBody,
+  jsonResponse,
+  problemResponse,
+} from "../../../shared/openapi.ts";
 import { cartSchema, productIdParam, quantityBody } from "./cart_schemas.ts";
 import { cartKey, clearCart, readCart, writeLine } from "./store.ts";
 import { buildCart, fetchPrices, priceCart } from "./view.ts";
 
-const cartOk = {
-  200: { description: "The cart", content: { "application/json": { schema: cartSchema } } },
-};
-const common = { tags: ["cart"], security: [{ bearer: [] }], middleware: requireUser() };
+const cartOk = { 200: jsonResponse("The cart", cartSchema) };
+const common = { tags: ["cart"], security: bearerSecurity, middleware: requireUser() };
 
 /** `/cart`: one cart per user in Redis, priced from the catalog on every read. */
 export function cartRoutes() {
@@ -44,10 +47,7 @@ export function cartRoutes() {
       path: "/cart/items/{product_id}",
       operationId: "setCartItem",
       summary: "Set the quantity of one product in the cart (0 removes it)",
-      request: {
-        params: productIdParam,
-        body: { content: { "application/json": { schema: quantityBody } }, required: true },
-      },
+      request: { params: productIdParam, ...jsonBody(quantityBody) },
       responses: {
         ...cartOk,
         400: problemResponse("Invalid quantity or product id"),

@@ -4,7 +4,12 @@ import { requireRole, requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { clients, defaultProvider, deps, type ProviderFactory } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
-import { problemResponse } from "../../../shared/openapi.ts";
+import {
+  bearerSecurity,
+  jsonBody,
+  jsonResponse,
+  problemResponse,
+} from "../../../shared/openapi.ts";
 import { announceStockFlip } from "../stock_signal.ts";
 import { cancelOrder } from "./cancel.ts";
 import type { Order } from "./order_json.ts";
@@ -21,11 +26,8 @@ import {
 import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned } from "./sweep.ts";
 import { sqlClient } from "../../../shared/db.ts";
 
-const common = { tags: ["orders"], security: [{ bearer: [] }], middleware: requireUser() };
-const orderJson = (description: string) => ({
-  description,
-  content: { "application/json": { schema: orderSchema } },
-});
+const common = { tags: ["orders"], security: bearerSecurity, middleware: requireUser() };
+const orderJson = (description: string) => jsonResponse(description, orderSchema);
 const notFound = { 404: problemResponse("No such order (or not yours)") };
 
 /** `/orders`: placing (idempotent), reading and canceling orders, and the sweep. */
@@ -40,9 +42,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       operationId: "placeOrder",
       summary: "Place an order from the cart (idempotent)",
       parameters: [idempotencyKeyParameter],
-      request: {
-        body: { content: { "application/json": { schema: placeOrderBody } }, required: true },
-      },
+      request: jsonBody(placeOrderBody),
       responses: {
         201: orderJson("The order, paid; the cart is emptied"),
         400: problemResponse("`idempotency_key_required` or `validation_failed`"),
@@ -96,17 +96,13 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       summary: "The user's orders, newest first",
       request: { query: listQuery },
       responses: {
-        200: {
-          description: "Own orders, newest first",
-          content: {
-            "application/json": {
-              schema: z.object({
-                orders: z.array(orderSchema),
-                next_cursor: z.string().nullable(),
-              }),
-            },
-          },
-        },
+        200: jsonResponse(
+          "Own orders, newest first",
+          z.object({
+            orders: z.array(orderSchema),
+            next_cursor: z.string().nullable(),
+          }),
+        ),
         400: problemResponse("`validation_failed` or `invalid_cursor`"),
         ...authErrors,
       },
@@ -175,7 +171,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
   router.openapi(
     createRoute({
       tags: ["orders"],
-      security: [{ bearer: [] }],
+      security: bearerSecurity,
       middleware: requireRole("admin"),
       method: "post",
       path: "/sweep",
@@ -184,20 +180,16 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       description:
         "Resolves abandoned pending orders and prunes old idempotency keys (cron runs the same function)",
       responses: {
-        200: {
-          description: "What the sweep did",
-          content: {
-            "application/json": {
-              schema: z.object({
-                paid: z.int(),
-                released: z.int(),
-                skipped: z.int(),
-                pruned: z.int(),
-                flipped: z.boolean(),
-              }),
-            },
-          },
-        },
+        200: jsonResponse(
+          "What the sweep did",
+          z.object({
+            paid: z.int(),
+            released: z.int(),
+            skipped: z.int(),
+            pruned: z.int(),
+            flipped: z.boolean(),
+          }),
+        ),
         ...authErrors,
         403: problemResponse("Not an admin"),
       },

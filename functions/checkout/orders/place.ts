@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import type { Context } from "hono";
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import type { AppEnv } from "../../../shared/app.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { cartKey, clearCart, readCart } from "../cart/store.ts";
@@ -25,8 +25,7 @@ import { serviceUnavailable } from "../../../shared/unavailable.ts";
 export interface PlaceOrder {
   c: Context<AppEnv>;
   env: CheckoutEnv;
-  // deno-lint-ignore no-explicit-any
-  sql: NeonQueryFunction<any, any>;
+  sql: Sql;
   redis: Redis;
   /** The deadlines `sql` and `redis` run under. */
   deadlines: Deadlines;

@@ -1,11 +1,8 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import type { CheckoutEnv } from "../env.ts";
 import { chargeKey, type PaymentProvider } from "../payments/provider.ts";
 import { commitPaid, releaseOrder } from "./finish_sql.ts";
 import { orderAbandoned, paymentDeclined } from "./responses.ts";
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
 
 export interface SweepResult {
   /** Abandoned orders the provider had charged: committed and marked paid. */
