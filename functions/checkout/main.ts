@@ -8,6 +8,6 @@ import { registerDenoCron, scheduled } from "./scheduled.ts";
 
 export const app = createCheckoutApp();
 
-// The sweep: `scheduled` on Workers' cron, `Deno.cron` on Deno Deploy (a no-op elsewhere).
+// The sweep: `scheduled` on Workers' cron, Deno Deploy's cron (a no-op elsewhere).
 registerDenoCron();
 export default { ...entry(app), scheduled };

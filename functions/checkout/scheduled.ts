@@ -2,6 +2,7 @@ import { sqlClient } from "../../shared/db.ts";
 import { redisClient } from "../../shared/redis.ts";
 import { createLogger } from "../../shared/log.ts";
 import { bumpCatalogVersion } from "../../shared/catalog_version.ts";
+import { denoCron, type DenoCronHost } from "../../shared/entry.ts";
 import { checkoutEnv } from "./env.ts";
 import { defaultProvider } from "./deps.ts";
 import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned, type SweepResult } from "./orders/sweep.ts";
@@ -32,25 +33,9 @@ export function scheduled(
   ctx.waitUntil(runSweep(env));
 }
 
-/** The part of Deno's namespace the Deno Deploy cron needs. */
-export interface DenoCronHost {
-  cron?: (name: string, schedule: string, handler: () => Promise<void>) => unknown;
-  env: { toObject(): Record<string, string> };
-}
-
 /**
- * On Deno Deploy, runs the sweep every 5 minutes with `Deno.cron`, registered
- * from the same entry that serves requests (Deploy finds crons registered
- * when the module loads). Where `Deno.cron` does not exist (Workers, or
- * `deno serve` without `--unstable-cron`) this does nothing. Registering is
- * not I/O, and the env is read only when the job runs.
+ * The sweep on Deno Deploy, every 5 minutes, registered by `main.ts` when it
+ * loads (see `denoCron`: nothing happens where the runtime has no cron).
  */
-export function registerDenoCron(
-  deno = (globalThis as { Deno?: DenoCronHost }).Deno,
-): boolean {
-  if (typeof deno?.cron !== "function") return false;
-  deno.cron("checkout sweep", "*/5 * * * *", async () => {
-    await runSweep(deno.env.toObject());
-  });
-  return true;
-}
+export const registerDenoCron = (host?: DenoCronHost): boolean =>
+  denoCron("checkout sweep", "*/5 * * * *", runSweep, host);
