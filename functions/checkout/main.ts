@@ -3,6 +3,7 @@
  * and Workers (`export default { fetch }`). Nothing here does I/O at import.
  */
 import { entry } from "../../shared/entry.ts";
+import { checkoutEnvSchema } from "./env.ts";
 import { createCheckoutApp } from "./app.ts";
 import { registerDenoCron, scheduled } from "./scheduled.ts";
 
@@ -10,4 +11,4 @@ export const app = createCheckoutApp();
 
 // The sweep: `scheduled` on Workers' cron, Deno Deploy's cron (a no-op elsewhere).
 registerDenoCron();
-export default { ...entry(app), scheduled };
+export default { ...entry(app, checkoutEnvSchema), scheduled };

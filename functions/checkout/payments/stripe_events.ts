@@ -1,14 +1,11 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
 import type Stripe from "stripe";
+import type { Sql } from "../../../shared/db.ts";
 import { markCanceled } from "../orders/cancel.ts";
 import { commitPaid, releaseOrder } from "../orders/finish_sql.ts";
 import { isOrderId } from "../orders/read_sql.ts";
 import { paymentDeclined } from "../orders/responses.ts";
 import { type PaymentProvider, refundKey } from "./provider.ts";
 import { intentOutcome } from "./stripe_provider.ts";
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
 
 /** The events checkout applies; enable exactly these on the webhook endpoint. */
 export const STRIPE_EVENTS = [
