@@ -10,6 +10,7 @@ import { ADDRESS, type Fixture, withFixture, withKey } from "../test_helpers.ts"
 import { serviceEnv } from "../../../tests/config.ts";
 import { authTestEnv } from "../../../tests/auth_helpers.ts";
 import type { EnvError } from "../../../shared/env.ts";
+import { createCheckoutApp } from "../app.ts";
 import { checkoutEnv } from "../env.ts";
 import { chargeKey, refundKey } from "./provider.ts";
 
@@ -187,3 +188,15 @@ Deno.test("PAYMENT_PROVIDER has no default, and stripe needs its keys; errors na
     });
   }
 });
+
+Deno.test("a checkout without PAYMENT_PROVIDER answers 503 misconfigured naming it", () =>
+  withFixture(async (f) => {
+    const { PAYMENT_PROVIDER: _, ...env } = f.env;
+    const res = await createCheckoutApp().request("/checkout/cart", {
+      headers: { Authorization: `Bearer ${await f.token("u1")}` },
+    }, env);
+    assert.equal(res.status, 503);
+    const body = await res.json();
+    assert.equal(body.code, "misconfigured");
+    assert.ok(JSON.stringify(body).includes("PAYMENT_PROVIDER"));
+  }));
