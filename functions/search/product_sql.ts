@@ -20,12 +20,16 @@ export const PRODUCT_JSON = `jsonb_strip_nulls(jsonb_build_object(
 
 const STOCK_JOIN = "LEFT JOIN checkout.stock_levels s ON s.product_id = p.id";
 
-const COLS =
+/** The columns an API product object writes (the seeder adds `created_at`). */
+export const COLS =
   "id, name, description, brand, categories, price_cents, currency, image_url, rating, popularity";
-// Validated in TypeScript first; jsonb_to_recordset turns JSON arrays into text[].
-const RECORD =
-  "x(id text, name text, description text, brand text, categories text[], price_cents int, currency text, image_url text, rating numeric, popularity int)";
-const UPDATE_SET =
+/** jsonb_to_recordset's column types for COLS; JSON arrays become text[]. */
+export const RECORD_TYPES =
+  "id text, name text, description text, brand text, categories text[], price_cents int, currency text, image_url text, rating numeric, popularity int";
+// Validated in TypeScript first.
+const RECORD = `x(${RECORD_TYPES})`;
+/** What an upsert of COLS sets on an existing row. */
+export const UPDATE_SET =
   `name = excluded.name, description = excluded.description, brand = excluded.brand,
   categories = excluded.categories, price_cents = excluded.price_cents, currency = excluded.currency,
   image_url = excluded.image_url, rating = excluded.rating, popularity = excluded.popularity,
