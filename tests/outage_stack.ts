@@ -11,7 +11,8 @@ import { migrate } from "../db/migrate.ts";
 import { startBridges } from "../dev/bridges.ts";
 import { newSigningKey, SERVICES, stackEnvs } from "../dev/local_env.ts";
 import { ensureDatabase, withDatabase } from "../dev/servers.ts";
-import { freePort, startStack } from "../dev/stack.ts";
+import { freePort } from "../dev/ports.ts";
+import { startStack } from "../dev/stack.ts";
 import { startPostgres, startRedis } from "../dev/throwaway.ts";
 
 const DATABASE = "edgeshop_outage";
