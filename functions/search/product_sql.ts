@@ -3,19 +3,18 @@
  * round trip and answers the product as JSON, `in_stock` included (a
  * checkout.stock_levels row with available > 0; no row means out of stock).
  */
+import { timestampSql } from "../../shared/timestamps.ts";
 
 /** `in_stock` for a product `p` joined to checkout.stock_levels `s`. */
 export const IN_STOCK = "(s.available IS NOT NULL AND s.available > 0)";
-
-const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The API's product object for row `p` (nulls stripped: `image_url?`, `rating?`). */
 export const PRODUCT_JSON = `jsonb_strip_nulls(jsonb_build_object(
   'id', p.id, 'name', p.name, 'description', p.description, 'brand', p.brand,
   'categories', p.categories, 'price_cents', p.price_cents, 'currency', p.currency,
   'image_url', p.image_url, 'rating', p.rating, 'popularity', p.popularity,
-  'in_stock', ${IN_STOCK}, 'created_at', ${ts("p.created_at")}, 'updated_at', ${
-  ts("p.updated_at")
+  'in_stock', ${IN_STOCK}, 'created_at', ${timestampSql("p.created_at")}, 'updated_at', ${
+  timestampSql("p.updated_at")
 }))`;
 
 const STOCK_JOIN = "LEFT JOIN checkout.stock_levels s ON s.product_id = p.id";
