@@ -17,7 +17,11 @@ import { countTrips } from "./round_trips.ts";
 const prefix = testPrefix();
 const envs = {
   auth: serviceEnv("auth", { ...authTestEnv(), REDIS_PREFIX: prefix }),
-  checkout: serviceEnv("checkout", { ...authTestEnv(), REDIS_PREFIX: prefix }),
+  checkout: serviceEnv("checkout", {
+    ...authTestEnv(),
+    REDIS_PREFIX: prefix,
+    PAYMENT_PROVIDER: "test",
+  }),
   search: serviceEnv("search", {
     ...authTestEnv(),
     REDIS_PREFIX: prefix,

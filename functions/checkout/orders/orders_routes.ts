@@ -179,7 +179,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
     createRoute({
       tags: ["orders"],
       security: bearerSecurity,
-      middleware: requireRole("admin"),
+      middleware: [requireRole("admin"), liveSession],
       method: "post",
       path: "/sweep",
       operationId: "sweepOrders",
