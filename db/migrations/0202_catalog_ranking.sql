@@ -108,3 +108,37 @@ CREATE TABLE catalog.synonym_terms (
   expands boolean NOT NULL,
   PRIMARY KEY (term, group_id)
 );
+
+-- The set as the API answers it, in the order it was given.
+CREATE FUNCTION catalog.synonyms_json() RETURNS json LANGUAGE sql STABLE AS $$
+  SELECT json_build_object('synonyms', coalesce(json_agg(json_strip_nulls(json_build_object(
+    'id', id, 'words', words, 'one_way_from', one_way_from)) ORDER BY position), '[]'::json))
+  FROM catalog.synonyms
+$$;
+
+-- Replaces the whole set (validated by the API) in one statement: a group's
+-- words are stored folded into lexemes as the documents are ("Head-Set" →
+-- "head-set head set"), so the query side matches them by equality.
+CREATE FUNCTION catalog.replace_synonyms(groups jsonb) RETURNS json LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM catalog.synonyms;
+  INSERT INTO catalog.synonyms (id, words, one_way_from, position)
+    SELECT x.id, x.words, x.one_way_from, x.ord
+    FROM ROWS FROM (jsonb_to_recordset(groups) AS (id text, words text[], one_way_from text))
+      WITH ORDINALITY AS x(id, words, one_way_from, ord);
+  INSERT INTO catalog.synonym_terms (term, group_id, expands)
+    SELECT f.term, s.id, bool_or(s.one_way_from IS NULL OR s.one_way_from = w)
+    FROM catalog.synonyms s, unnest(s.words) AS w,
+      LATERAL (SELECT string_agg(t.lexeme, ' ' ORDER BY t.positions[1]) AS term
+               FROM unnest(to_tsvector('catalog.folded', w)) AS t) f
+    WHERE f.term IS NOT NULL
+    GROUP BY f.term, s.id;
+  RETURN catalog.synonyms_json();
+END $$;
+
+-- The search statement is one large query whose cost estimate can cross
+-- jit_above_cost; compiling it takes far longer (seconds on a busy machine)
+-- than running it (milliseconds). Short OLTP statements gain nothing from JIT.
+DO $$ BEGIN
+  EXECUTE format('ALTER ROLE edgeshop_search IN DATABASE %I SET jit = off', current_database());
+END $$;

@@ -111,6 +111,8 @@ qs AS (
     string_agg('(' || q_any::text || ')', ' | ' ORDER BY i)::tsquery AS q_or,
     -- every word in the name, in the query's order, next to each other
     string_agg('(' || q_name::text || ')', ' <-> ' ORDER BY i)::tsquery AS q_phrase,
+    -- every word in the name, anywhere (suggestions)
+    string_agg('(' || q_name::text || ')', ' & ' ORDER BY i)::tsquery AS q_names,
     count(*) AS n_words,
     sum(idf) AS idf_sum
   FROM wq

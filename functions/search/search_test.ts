@@ -300,6 +300,13 @@ Deno.test("GET /search/products", async (t) => {
           s.text === "Widgetco" && s.kind === "brand"
         ),
       );
+      const typo = await (await request(`/search/suggest?q=samsnug`)).json();
+      assert.ok(
+        typo.suggestions.some((s: { text: string; kind: string }) =>
+          s.text === "Samsung" && s.kind === "brand"
+        ),
+        "suggestions are typo tolerant",
+      );
       const bad = await request("/search/suggest?q=");
       assert.equal((await bad.json()).errors[0].path, "q");
     });
