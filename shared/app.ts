@@ -9,17 +9,19 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
 import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
-import { createLogger, type Level, type Logger } from "./log.ts";
+import { createLogger, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { openApiConfig } from "./openapi.ts";
 import { corsMiddleware } from "./cors.ts";
+import { observe, serverTimingDetails } from "./observe.ts";
+import type { TraceContext } from "./trace.ts";
 import type { AuthUser } from "./auth.ts";
 
 /** Hono env shared by every service: string bindings plus per-request variables. */
 export type AppEnv = {
   Bindings: Record<string, unknown>;
-  Variables: { log: Logger; requestId: string; user: AuthUser };
+  Variables: { log: Logger; requestId: string; user: AuthUser; trace: TraceContext };
 };
 
 /** The app type every service builds on. */
@@ -96,14 +98,12 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
 export function createApp(service: string, ready: ReadyCheck): App {
   const root = createRouter();
   root.use(requestId({ headerName: "X-Request-Id" }));
+  // Trace, request logger and the access log wrap everything below.
+  root.use(observe(service));
+  root.use(timing({ crossOrigin: false }));
+  root.use(serverTimingDetails());
   // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
   root.use(corsMiddleware());
-  root.use(timing({ crossOrigin: false }));
-  root.use(async function attachLogger(c, next) {
-    const level = (typeof c.env?.LOG_LEVEL === "string" ? c.env.LOG_LEVEL : "info") as Level;
-    c.set("log", createLogger({ service, request_id: c.get("requestId") }, level));
-    await next();
-  });
   root.use(secureHeaders());
   root.use(methodNotAllowed({
     app: root,
