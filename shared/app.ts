@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Context } from "hono";
+import type { ZodType } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
@@ -12,6 +13,7 @@ import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
+import { EnvError, parseEnv } from "./env.ts";
 import { openApiConfig } from "./openapi.ts";
 import { corsMiddleware } from "./cors.ts";
 import { observe, serverTimingDetails } from "./observe.ts";
@@ -70,6 +72,22 @@ export function createRouter(): App {
 export function handleError(err: unknown, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return problem(c, err);
   const log = c.get("log") ?? createLogger({});
+  if (err instanceof EnvError) {
+    // Names the variables, never their values (they may be secrets).
+    log.error("Misconfigured: fix these variables", { variables: err.variables });
+    return problem(
+      c,
+      new ApiError(
+        503,
+        "misconfigured",
+        `Cannot serve: the service's configuration is missing or invalid: ${
+          err.variables.join(", ")
+        }`,
+        { variables: err.variables },
+        { "Retry-After": "60" },
+      ),
+    );
+  }
   const dependency = unavailableDependency(err);
   if (dependency) {
     log.warn("Dependency unavailable", { dependency, err, path: c.req.path });
@@ -94,9 +112,15 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
  * `/ready`, `/openapi.json` and `/docs`, all under `/<service>`. The service
  * mounts its resources with `app.route("/<service>", resource)` (not
  * `basePath()`, whose OpenAPIHono copy drops the not-found handler).
+ *
+ * With `envSchema`, every request but `/health` first checks the env against
+ * it (parsed once per env object): a missing or malformed variable is 503
+ * `misconfigured` naming the variables, on `/ready` too, instead of a 500
+ * from deep inside some route.
  */
-export function createApp(service: string, ready: ReadyCheck): App {
+export function createApp(service: string, ready: ReadyCheck, envSchema?: ZodType): App {
   const root = createRouter();
+  const base = `/${service}`;
   root.use(requestId({ headerName: "X-Request-Id" }));
   // Trace, request logger and the access log wrap everything below.
   root.use(observe(service));
@@ -105,6 +129,12 @@ export function createApp(service: string, ready: ReadyCheck): App {
   // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
   root.use(corsMiddleware());
   root.use(secureHeaders());
+  if (envSchema) {
+    root.use(async function checkEnv(c, next) {
+      if (c.req.path !== `${base}/health`) parseEnv(envSchema, c.env ?? {});
+      await next();
+    });
+  }
   root.use(methodNotAllowed({
     app: root,
     onMethodNotAllowed: (c, methods) =>
@@ -124,7 +154,6 @@ export function createApp(service: string, ready: ReadyCheck): App {
   root.onError(handleError);
   root.notFound((c) => problem(c, new ApiError(404, "not_found", `Cannot find ${c.req.path}`)));
 
-  const base = `/${service}`;
   root.get(`${base}/health`, (c) => c.json({ status: "ok", service }));
   root.route(base, readinessRoutes(ready));
   root.doc31(`${base}/openapi.json`, openApiConfig(service));

@@ -86,14 +86,18 @@ export function accountsRoutes() {
       const { email, password } = c.req.valid("json");
       const limits = rules(env);
       const lim = limiter();
-      const emailId = await hashId(email);
-      // Both checks in parallel: one Redis round trip of latency.
-      const [perIp, perEmail] = await Promise.all([
-        lim.consume(limits.loginPerIp, clientIp(c)),
-        lim.peek(limits.loginFailuresPerEmail, emailId),
+      const ip = clientIp(c);
+      const [accountId, addressId] = await Promise.all([
+        hashId(email),
+        hashId(`${email}\n${ip}`),
       ]);
-      enforce(perIp);
-      enforce(perEmail);
+      // All checks in the same tick: auto-pipelined into one Redis round trip.
+      const decisions = await Promise.all([
+        lim.consume(limits.loginPerIp, ip),
+        lim.peek(limits.loginFailuresPerAddress, addressId),
+        lim.peek(limits.loginFailuresPerAccount, accountId),
+      ]);
+      decisions.forEach(enforce);
       const user = await findUserByEmail(sql, email);
       const params = hashParams(env);
       // An unknown email costs one full hash too, so timing does not tell.
@@ -103,7 +107,10 @@ export function accountsRoutes() {
         params,
       );
       if (!user || !check.ok) {
-        await lim.consume(limits.loginFailuresPerEmail, emailId);
+        await Promise.all([
+          lim.consume(limits.loginFailuresPerAddress, addressId),
+          lim.consume(limits.loginFailuresPerAccount, accountId),
+        ]);
         throw invalidCredentials();
       }
       const refresh = newRefreshToken();

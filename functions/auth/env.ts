@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { baseEnvSchema, parseEnv } from "../../shared/env.ts";
+import { jwtClaimEnv } from "../../shared/jwt.ts";
 
 /** Workers caps WebCrypto PBKDF2 at 100,000 iterations (wrangler dev does not). */
 export const WORKERS_MAX_PBKDF2_ITERATIONS = 100_000;
@@ -13,8 +14,7 @@ export const authEnvSchema = baseEnvSchema.extend({
   JWT_PRIVATE_JWK: z.string().min(1),
   /** JSON array of earlier public JWKs still within a token lifetime (rotation). */
   JWT_PREVIOUS_PUBLIC_JWKS: z.string().optional(),
-  JWT_ISSUER: z.string().min(1).default("edgeshop-auth"),
-  JWT_AUDIENCE: z.string().min(1).default("edgeshop"),
+  ...jwtClaimEnv.shape,
   /** API.md: at most 15 minutes. */
   ACCESS_TOKEN_TTL_SECONDS: int(30, 900, 900),
   /** A session not refreshed for this long is over. */
@@ -32,7 +32,9 @@ export const authEnvSchema = baseEnvSchema.extend({
   /** Optional secret HMAC key applied before PBKDF2 (a pepper; never stored in the database). */
   PASSWORD_PEPPER: z.string().min(32).optional(),
   /** API.md: failed logins per account at most 10 a minute. */
-  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: int(1, 10, 10),
+  // API.md: at most 10 a minute per account and address, 100 per account.
+  RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: int(1, 10, 10),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: int(1, 100, 100),
   RATE_LIMIT_LOGIN_PER_IP: int(1, 1_000_000, 300),
   RATE_LIMIT_SIGNUP_PER_IP: int(1, 1_000_000, 100),
   /** Trust `X-Forwarded-For` (only behind a proxy that sets it). */

@@ -4,9 +4,17 @@ import type { LimitRule } from "./rate_limit.ts";
 /** The login and signup limits of this env, per minute. */
 export function rules(env: AuthEnv) {
   return {
-    loginFailuresPerEmail: {
+    // Failed logins for one account from one client address: a stranger's
+    // guesses stop here without locking the owner (elsewhere) out.
+    loginFailuresPerAddress: {
+      name: "login-fail-addr",
+      limit: env.RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS,
+      windowSeconds: 60,
+    },
+    // ...and from all addresses together, against guessing from many addresses.
+    loginFailuresPerAccount: {
       name: "login-fail",
-      limit: env.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL,
+      limit: env.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
       windowSeconds: 60,
     },
     loginPerIp: { name: "login-ip", limit: env.RATE_LIMIT_LOGIN_PER_IP, windowSeconds: 60 },
