@@ -6,7 +6,7 @@
  * a header format, not a tracer: we record nothing but log lines.
  */
 import type { Context } from "hono";
-import { hex } from "./encoding.ts";
+import { encodeHex } from "./encoding.ts";
 
 export interface TraceContext {
   /** 32 lower-case hex digits, shared by every service a request touches. */
@@ -21,7 +21,7 @@ export interface TraceContext {
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
-const randomHex = (bytes: number) => hex(crypto.getRandomValues(new Uint8Array(bytes)));
+const randomHex = (bytes: number) => encodeHex(crypto.getRandomValues(new Uint8Array(bytes)));
 
 /** The trace id, parent id and flags of a valid `traceparent`, or undefined. */
 export function parseTraceparent(
