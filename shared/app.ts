@@ -10,18 +10,20 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
 import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
-import { createLogger, type Level, type Logger } from "./log.ts";
+import { createLogger, type Level } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { openApiConfig } from "./openapi.ts";
 import { corsMiddleware } from "./cors.ts";
-import type { AuthUser } from "./auth.ts";
 
-/** Hono env shared by every service: string bindings plus per-request variables. */
+/**
+ * Hono env shared by every service: its bindings. The per-request variables
+ * (`log`, `user`, hono's `requestId`) are declared on hono's
+ * `ContextVariableMap` by shared/log.ts and shared/auth.ts.
+ */
 export type AppEnv = {
   Bindings: Record<string, unknown>;
-  Variables: { log: Logger; requestId: string; user: AuthUser };
 };
 
 /** The app type every service builds on. */

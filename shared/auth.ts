@@ -18,6 +18,14 @@ export interface AuthUser {
   expiresAt: Date;
 }
 
+// Typed for every context, as hono's own request-id middleware declares
+// `requestId`: shared/app.ts then needs no import of this file (no cycle).
+declare module "hono" {
+  interface ContextVariableMap {
+    user: AuthUser;
+  }
+}
+
 /** Options for `requireUser`; services other than auth need none. */
 export interface RequireUserOptions {
   /** Which verifier to use; default: the one `AUTH_JWKS` / `AUTH_JWKS_URL` in env describe. */
