@@ -10,21 +10,16 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
 import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
-import { createLogger, type Level } from "./log.ts";
+import { createLogger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { openApiConfig } from "./openapi.ts";
 import { corsMiddleware } from "./cors.ts";
+import { observe, serverTimingDetails } from "./observe.ts";
 
-/**
- * Hono env shared by every service: its bindings. The per-request variables
- * (`log`, `user`, hono's `requestId`) are declared on hono's
- * `ContextVariableMap` by shared/log.ts and shared/auth.ts.
- */
-export type AppEnv = {
-  Bindings: Record<string, unknown>;
-};
+export type { AppEnv } from "./app_env.ts";
+import type { AppEnv } from "./app_env.ts";
 
 /** The app type every service builds on. */
 export type App = OpenAPIHono<AppEnv>;
@@ -122,14 +117,12 @@ export function createApp(service: string, ready: ReadyCheck, envSchema?: ZodTyp
   const root = createRouter();
   const base = `/${service}`;
   root.use(requestId({ headerName: "X-Request-Id" }));
+  // Trace, request logger and the access log wrap everything below.
+  root.use(observe(service));
+  root.use(timing({ crossOrigin: false }));
+  root.use(serverTimingDetails());
   // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
   root.use(corsMiddleware());
-  root.use(timing({ crossOrigin: false }));
-  root.use(async function attachLogger(c, next) {
-    const level = (typeof c.env?.LOG_LEVEL === "string" ? c.env.LOG_LEVEL : "info") as Level;
-    c.set("log", createLogger({ service, request_id: c.get("requestId") }, level));
-    await next();
-  });
   root.use(secureHeaders());
   if (envSchema) {
     root.use(async function checkEnv(c, next) {

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app.ts";
+import type { AppEnv } from "./app_env.ts";
 import { ApiError, unauthorized } from "./errors.ts";
 import {
   type AccessTokenVerifier,
@@ -8,6 +8,7 @@ import {
   TokenError,
   verifierFor,
 } from "./jwt.ts";
+import { traceHeaders } from "./trace.ts";
 
 /** The caller, as `requireUser()` puts it in `c.get("user")`. */
 export interface AuthUser {
@@ -48,7 +49,7 @@ async function authenticate(
   if (!token) throw unauthorized();
   const verifier = opts.verifier ? await opts.verifier(c) : verifierFor(c.env);
   try {
-    const claims = await verifier.verify(token);
+    const claims = await verifier.verify(token, traceHeaders(c.get("trace")));
     return {
       id: claims.sub,
       role: claims.role,
