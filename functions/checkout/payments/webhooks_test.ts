@@ -168,6 +168,32 @@ Deno.test("charge.refunded (a refund made in the Dashboard) cancels the paid ord
     assert.equal(f.stripe!.refunds.length, 1);
   }, stripe));
 
+Deno.test("a cancel after a refund made elsewhere (webhook missed) answers with that refund", () =>
+  withFixture(async (f) => {
+    const [a] = await f.products([{ id: "a", price_cents: 1250, on_hand: 5 }]);
+    const token = await f.token("u1");
+    await f.call("PUT", `/checkout/cart/items/${a}`, { token, body: { quantity: 2 } });
+    const paid = await f.call("POST", "/checkout/orders", {
+      token,
+      body: BODY,
+      headers: withKey("k"),
+    });
+    const { refundId } = await defaultProvider(checkoutEnv(f.env)).refund({
+      idempotencyKey: "dashboard-refund",
+      chargeId: f.stripe!.intents[0].id,
+      amountCents: 2500,
+    });
+    const cancel = await f.call("POST", `/checkout/orders/${paid.body.id}/cancel`, { token });
+    assert.equal(cancel.status, 200, cancel.text);
+    assert.equal(cancel.body.payment.status, "refunded");
+    assert.equal(f.stripe!.refunds.length, 1, "not refunded twice");
+    const { rows } = await f.db.query("SELECT refund_id FROM checkout.orders WHERE id = $1", [
+      paid.body.id,
+    ]);
+    assert.equal(rows[0].refund_id, refundId);
+    assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
+  }, stripe));
+
 Deno.test("a charge that lands after the sweep abandoned its order is refunded by the webhook", () =>
   withFixture(async (f) => {
     const [a] = await f.products([{ id: "a", price_cents: 1250, on_hand: 5 }]);
