@@ -4,10 +4,17 @@
  * independently of the SDK that verifies them.
  */
 import assert from "node:assert/strict";
-import { encodeHex } from "../../../shared/encoding.ts";
 import { checkoutEnv } from "../env.ts";
 import { defaultProvider } from "../deps.ts";
-import { ADDRESS, type Fixture, withFixture, withKey } from "../test_helpers.ts";
+import {
+  ADDRESS,
+  type Fixture,
+  hmacHex,
+  signStripe,
+  stripeSignature,
+  withFixture,
+  withKey,
+} from "../test_helpers.ts";
 import type { Obj } from "../../../dev/stripe_mock_model.ts";
 import { chargeKey } from "./provider.ts";
 
@@ -15,24 +22,8 @@ const BODY = { payment_method: "pm_card_visa", shipping_address: ADDRESS };
 const PATH = "/checkout/webhooks/stripe";
 const stripe = { payments: "stripe" as const };
 
-async function hmac(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return encodeHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text)));
-}
-
-/** A `Stripe-Signature` header for `body`, as Stripe computes it. */
-async function signature(secret: string, body: string, t = Math.floor(Date.now() / 1000)) {
-  return `t=${t},v1=${await hmac(secret, `${t}.${body}`)}`;
-}
-
 async function deliver(f: Fixture, event: Obj, header?: string) {
-  const sig = header ?? await signature(f.env.STRIPE_WEBHOOK_SECRET, JSON.stringify(event));
+  const sig = header ?? await stripeSignature(f, event);
   return await f.call("POST", PATH, { body: event, headers: { "Stripe-Signature": sig } });
 }
 
@@ -67,9 +58,9 @@ Deno.test("a bad Stripe-Signature is 400 invalid_signature and changes nothing",
     const cases: [string, string | undefined][] = [
       ["no header", undefined],
       ["a malformed header", "v1=abc"],
-      ["another secret", await signature("whsec_other", body)],
-      ["a tampered body", await signature(secret, body.replace("succeeded", "succeedeX"))],
-      ["a timestamp past the tolerance", await signature(secret, body, old)],
+      ["another secret", await signStripe("whsec_other", body)],
+      ["a tampered body", await signStripe(secret, body.replace("succeeded", "succeedeX"))],
+      ["a timestamp past the tolerance", await signStripe(secret, body, old)],
     ];
     for (const [name, header] of cases) {
       const res = await f.call("POST", PATH, {
@@ -95,7 +86,7 @@ Deno.test("payment_intent.succeeded pays a pending order at once, once per event
     const body = JSON.stringify(event);
     // Several v1 signatures (Stripe sends one per active secret while one is rolled).
     const t = Math.floor(Date.now() / 1000);
-    const header = `t=${t},v1=${await hmac("whsec_old", `${t}.${body}`)},v1=${await hmac(
+    const header = `t=${t},v1=${await hmacHex("whsec_old", `${t}.${body}`)},v1=${await hmacHex(
       f.env.STRIPE_WEBHOOK_SECRET,
       `${t}.${body}`,
     )}`;
