@@ -1,8 +1,12 @@
 /**
  * The local stand-in for the edge's routing: one origin that sends
  * `/auth/*`, `/search/*` and `/checkout/*` to each function's own port,
- * as a Workers route or a Deno Deploy domain mapping would.
+ * as a Workers route or a Deno Deploy domain mapping would. Forwarding is
+ * hono's `proxy` (hop-by-hop headers dropped, bodies streamed).
  */
+import { Hono } from "hono";
+import { proxy } from "hono/proxy";
+
 export type Routes = Record<string, number>;
 
 function problem(status: number, code: string, detail: string): Response {
@@ -12,28 +16,29 @@ function problem(status: number, code: string, detail: string): Response {
   );
 }
 
-/** A fetch handler proxying by the first path segment; adds `X-Forwarded-For`. */
+/** A fetch handler proxying by the first path segment; adds `X-Forwarded-For` and `-Host`. */
 export function gatewayHandler(routes: Routes) {
-  return async (req: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
-    const url = new URL(req.url);
-    const port = routes[url.pathname.split("/")[1]];
+  const app = new Hono<{ Bindings: { remote: string } }>();
+  app.all("*", async (c) => {
+    const url = new URL(c.req.url);
+    const service = url.pathname.split("/")[1];
+    const port = routes[service];
     if (!port) return problem(404, "not_found", `Cannot find ${url.pathname}`);
-    const headers = new Headers(req.headers);
-    const remote = (info.remoteAddr as Deno.NetAddr).hostname;
-    headers.set(
-      "X-Forwarded-For",
-      [headers.get("X-Forwarded-For"), remote].filter(Boolean).join(", "),
-    );
-    headers.set("X-Forwarded-Host", url.host);
+    const forwardedFor = [c.req.header("X-Forwarded-For"), c.env.remote].filter(Boolean);
     try {
-      return await fetch(`http://127.0.0.1:${port}${url.pathname}${url.search}`, {
-        method: req.method,
-        headers,
-        body: req.body,
+      return await proxy(`http://127.0.0.1:${port}${url.pathname}${url.search}`, {
+        raw: c.req.raw,
+        headers: {
+          ...c.req.header(),
+          "X-Forwarded-For": forwardedFor.join(", "),
+          "X-Forwarded-Host": url.host,
+        },
         redirect: "manual",
       });
     } catch {
-      return problem(502, "bad_gateway", `Cannot reach the ${url.pathname.split("/")[1]} function`);
+      return problem(502, "bad_gateway", `Cannot reach the ${service} function`);
     }
-  };
+  });
+  return (req: Request, info: Deno.ServeHandlerInfo): Promise<Response> =>
+    Promise.resolve(app.fetch(req, { remote: (info.remoteAddr as Deno.NetAddr).hostname }));
 }
