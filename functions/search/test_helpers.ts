@@ -1,7 +1,7 @@
 /**
- * What the search tests share: an env for the app, admin tokens, a
+ * What the search tests share: an env for the app, admin tokens and a
  * superuser connection for setup/cleanup (inventory belongs to checkout, so
- * tests write it directly), and a fetch wrapper that counts round trips.
+ * tests write it directly). Round trips are counted with tests/round_trips.ts.
  */
 // @ts-types="@types/pg"
 import pg from "pg";
