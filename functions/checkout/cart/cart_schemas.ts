@@ -1,3 +1,4 @@
+import { EXAMPLES } from "../../../shared/openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 import { skuSchema } from "../../../shared/ids.ts";
 
@@ -13,7 +14,7 @@ export const cartSchema = z.object({
   })),
   subtotal_cents: z.int(),
   currency: z.literal("USD"),
-}).openapi("Cart");
+}).openapi("Cart", { example: EXAMPLES.cart });
 
 /** A catalog product id (a SKU, as search defines it). */
 export const productIdParam = z.object({

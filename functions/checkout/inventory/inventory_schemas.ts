@@ -1,3 +1,4 @@
+import { EXAMPLES } from "../../../shared/openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 
 /** API.md inventory shape. */
@@ -6,7 +7,7 @@ export const inventorySchema = z.object({
   on_hand: z.int().min(0),
   reserved: z.int().min(0).openapi({ description: "Held by pending orders" }),
   available: z.int().min(0).openapi({ description: "on_hand - reserved" }),
-}).openapi("Inventory");
+}).openapi("Inventory", { example: EXAMPLES.inventory });
 
 export const onHandBody = z.object({
   on_hand: z.int().min(0).max(2_000_000_000),
