@@ -51,6 +51,9 @@ export const searchResultSchema = z.object({
     price: z.object({ min: z.int().nullable(), max: z.int().nullable() }),
   }),
   total: z.int(),
+  total_exact: z.boolean().openapi({
+    description: "false when `total` is a lower bound: above 10,000 matches, counted over a sample",
+  }),
   next_cursor: z.string().nullable(),
   took_ms: z.number(),
 }).openapi("SearchResult");

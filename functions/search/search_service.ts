@@ -14,6 +14,8 @@ export interface SearchBody {
     price: { min: number | null; max: number | null };
   };
   total: number;
+  /** false when `total` is a lower bound (above 10,000 matches). */
+  total_exact: boolean;
   next_cursor: string | null;
 }
 
@@ -56,6 +58,7 @@ export async function runSearch(
     }),
     facets: { category: row.category, brand: row.brand, price: row.price },
     total: Number(row.total),
+    total_exact: row.total_exact,
     next_cursor: nextCursor,
   };
 }

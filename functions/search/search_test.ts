@@ -18,6 +18,7 @@ type Hit = {
 type Result = {
   hits: Hit[];
   total: number;
+  total_exact: boolean;
   next_cursor: string | null;
   facets: {
     category: { value: string; count: number }[];
@@ -178,6 +179,7 @@ Deno.test("GET /search/products", async (t) => {
     await t.step("facet counts equal the number of hits for each value", async () => {
       const r = await search(`${cat}&limit=1`);
       assert.equal(r.total, fixtures.length);
+      assert.equal(r.total_exact, true, "exact up to 10,000 matches");
       for (const { value, count } of r.facets.brand) {
         const filtered = await search(`${cat}&brand=${encodeURIComponent(value)}&limit=1`);
         assert.equal(filtered.total, count, value);
