@@ -19,14 +19,12 @@ export interface SearchBody {
   next_cursor: string | null;
 }
 
-/** Runs one search against Postgres: exactly one HTTP round trip to Neon. */
-export async function runSearch(
-  env: SearchEnv,
+/** The statement and parameters of one search (also what bench/search.ts EXPLAINs). */
+export function searchStatement(
   n: NormalisedSearch,
   after: CursorKeys | null,
-): Promise<SearchBody> {
-  const sql = sqlClient(env);
-  const rows = await sql.query(n.hasWords ? SEARCH_TEXT_SQL : SEARCH_BROWSE_SQL, [
+): [string, unknown[]] {
+  return [n.hasWords ? SEARCH_TEXT_SQL : SEARCH_BROWSE_SQL, [
     n.q,
     n.categories,
     n.brands,
@@ -38,7 +36,17 @@ export async function runSearch(
     after ? String(after[0]) : null,
     after ? String(after[1]) : null,
     after ? after[2] : null,
-  ]) as { result: SearchRow }[];
+  ]];
+}
+
+/** Runs one search against Postgres: exactly one HTTP round trip to Neon. */
+export async function runSearch(
+  env: SearchEnv,
+  n: NormalisedSearch,
+  after: CursorKeys | null,
+): Promise<SearchBody> {
+  const sql = sqlClient(env);
+  const rows = await sql.query(...searchStatement(n, after)) as { result: SearchRow }[];
   const row = rows[0].result;
   // The statement reads one row past the page to know whether a next one exists.
   const page = row.hits.slice(0, n.limit);
