@@ -16,6 +16,8 @@ export interface SearchBody {
   total: number;
   /** false when `total` is a lower bound (above 10,000 matches). */
   total_exact: boolean;
+  /** The query with the words the catalog lacks replaced by their typo correction, if any. */
+  corrected_query?: string;
   next_cursor: string | null;
 }
 
@@ -67,6 +69,7 @@ export async function runSearch(
     facets: { category: row.category, brand: row.brand, price: row.price },
     total: Number(row.total),
     total_exact: row.total_exact,
+    ...(row.corrected_query ? { corrected_query: row.corrected_query } : {}),
     next_cursor: nextCursor,
   };
 }

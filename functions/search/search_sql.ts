@@ -163,6 +163,7 @@ page AS (
 SELECT json_build_object(
   'total', (SELECT count(*) FROM hits),
   'total_exact', ${withText ? `(SELECT n FROM full_count) <= ${CAP}` : "true"},
+  'corrected_query', ${withText ? "(SELECT corrected_query FROM qs)" : "NULL"},
   'hits', coalesce((
     SELECT json_agg(json_build_object(
       'product', ${PRODUCT_JSON},
@@ -195,6 +196,7 @@ export const SEARCH_BROWSE_SQL = searchSql(false);
 export interface SearchRow {
   total: number;
   total_exact: boolean;
+  corrected_query: string | null;
   hits: {
     product: Record<string, unknown>;
     keys: [number, number, string];

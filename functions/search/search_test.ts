@@ -19,6 +19,7 @@ type Result = {
   hits: Hit[];
   total: number;
   total_exact: boolean;
+  corrected_query?: string;
   next_cursor: string | null;
   facets: {
     category: { value: string; count: number }[];
@@ -138,6 +139,8 @@ Deno.test("GET /search/products", async (t) => {
       assert.deepEqual(ids(r).slice(0, 2).sort(), [`${P}-s1`, `${P}-s2`]);
       assert.ok(ids(r).includes(`${P}-s6`), "the description match is found too");
       assert.equal(ids(r).at(-1), `${P}-s6`, "name matches rank above a description match");
+      assert.equal(r.corrected_query, "samsung", "the correction is exposed for a did-you-mean");
+      assert.equal((await search(`q=samsung&${cat}`)).corrected_query, undefined);
     });
 
     await t.step("two typos are allowed from 9 letters, none under 5", async () => {
