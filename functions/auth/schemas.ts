@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { ROLES } from "../../shared/jwt.ts";
 import { text } from "../../shared/text.ts";
 
-/** Normalised on the way in: API.md compares emails case-insensitively. */
+/** Normalised on the way in: docs/api.md compares emails case-insensitively. */
 export const Email = text().trim().toLowerCase().max(320).pipe(z.email())
   .openapi({ example: "ada@example.com", type: "string", format: "email" });
 

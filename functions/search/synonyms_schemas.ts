@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { text } from "../../shared/text.ts";
 import { productIdSchema } from "./product_schemas.ts";
 
-/** At most this many groups in a set (API.md). */
+/** At most this many groups in a set (docs/api.md). */
 export const MAX_SYNONYM_GROUPS = 10_000;
 
 const word = text().trim().min(1).max(100);

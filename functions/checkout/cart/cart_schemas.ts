@@ -2,7 +2,7 @@ import { EXAMPLES } from "../../../shared/openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 import { skuSchema } from "../../../shared/ids.ts";
 
-/** API.md `cart`. */
+/** docs/api.md `cart`. */
 export const cartSchema = z.object({
   items: z.array(z.object({
     product_id: z.string(),

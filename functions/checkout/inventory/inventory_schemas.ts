@@ -1,7 +1,7 @@
 import { EXAMPLES } from "../../../shared/openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 
-/** API.md inventory shape. */
+/** docs/api.md inventory shape. */
 export const inventorySchema = z.object({
   product_id: z.string(),
   on_hand: z.int().min(0),

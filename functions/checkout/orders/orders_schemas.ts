@@ -19,7 +19,7 @@ export const shippingAddressSchema = z.object({
 const TEST_IDS = Object.keys(TEST_PAYMENT_METHODS);
 
 /**
- * A PaymentMethod id. API.md's test-mode ids with either provider; with
+ * A PaymentMethod id. docs/api.md's test-mode ids with either provider; with
  * PAYMENT_PROVIDER=stripe also any `pm_…` id (one the storefront created with
  * Stripe.js), which Stripe then accepts or declines. The test provider's
  * narrower rule is `checkPaymentMethod`, as it depends on the env.
