@@ -4,9 +4,9 @@
  * world of its own, so one bench's data never slows another's queries.
  *
  * By default it is the quick mode, which finishes within 5 minutes on the
- * 2-core dev machine: search on 10,000 products, 300 requests per endpoint,
- * 3 cold starts per function. `deno task bench --full` (or BENCH_FULL=1)
- * takes the published figures: 100,000 products, 1000 requests, 5 cold starts.
+ * 2-core dev machine: search on 10,000 products, 300 requests per endpoint
+ * in 3 runs, 3 cold starts per function. `deno task bench --full` (or BENCH_FULL=1)
+ * takes the published figures: 100,000 products, 1000 requests in 5 runs, 5 cold starts.
  * Ctrl-C or a failure stops everything a bench started (dev/shutdown.ts).
  */
 // @ts-types="@types/pg"
@@ -80,7 +80,11 @@ const checkout = await withBenchWorld(
 );
 log("endpoint matrix");
 // 1000 requests a run put p99 on the 10th slowest, not the 3rd.
-const endpoints = await benchEndpoints({ iterations: quick ? 300 : 1000, log });
+const endpoints = await benchEndpoints({
+  iterations: quick ? 300 : 1000,
+  runs: quick ? 3 : 5,
+  log,
+});
 log("bundles");
 const bundles: BundleSize[] = [];
 for (const service of SERVICES) bundles.push(await bundle(service));
@@ -155,8 +159,8 @@ Do not edit by hand: rerun to refresh.
 ${table(["machine", ""], host)}
 
 **Reproduce:** \`deno task bench${quick ? "" : " --full"}\` (this run took ${minutes} minutes; the
-default quick mode seeds search with 10,000 products and times 300 requests per endpoint and 3 cold
-starts; \`--full\` takes 100,000 products, 1000 requests and 5 cold starts). Each bench also runs alone: \`deno run -A bench/<name>.ts\`.
+default quick mode seeds search with 10,000 products and times 300 requests per endpoint in 3 runs
+and 3 cold starts; \`--full\` takes 100,000 products, 1000 requests in 5 runs and 5 cold starts). Each bench also runs alone: \`deno run -A bench/<name>.ts\`.
 Postgres and Redis come from \`DATABASE_URL\` / \`REDIS_URL\`, else 127.0.0.1, else throwaway
 servers; every bench makes its own database and Redis prefix and drops them after.
 
