@@ -152,17 +152,22 @@ Deno.test("a refund Stripe could not make leaves the order paid; the retried can
     assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
   }, { payments: "stripe" }));
 
-Deno.test("a pm_ id the test provider does not know is 400; with Stripe it goes to Stripe", async () => {
+Deno.test("a pm_ id the test provider does not know is 400; one Stripe refuses is a 402 at once", async () => {
   for (const payments of ["test", "stripe"] as const) {
     await withFixture(async (f) => {
-      const { token } = await cartOfTwo(f);
-      const res = await order(f, token, "k", { ...BODY, payment_method: "pm_card_amex" });
+      const { a, token } = await cartOfTwo(f);
+      const res = await order(f, token, "k", { ...BODY, payment_method: "pm_1NoSuchMethod" });
       if (payments === "test") {
         assert.equal(res.status, 400);
         assert.equal(res.body.errors[0].path, "payment_method");
-      } else {
-        assert.ok(f.stripe!.requests.some((r) => r.form.payment_method === "pm_card_amex"));
+        return;
       }
+      assert.ok(f.stripe!.requests.some((r) => r.form.payment_method === "pm_1NoSuchMethod"));
+      // Stripe answered 400 for the payment method and created nothing: a decline, stock back now.
+      assert.equal(res.status, 402, res.text);
+      assert.equal(res.body.decline_code, "generic_decline");
+      assert.equal(f.stripe!.intents.length, 0);
+      assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
     }, { payments });
   }
 });
