@@ -193,7 +193,10 @@ export function startStripeMock(opts: { secretKey?: string } = {}): StripeMock {
           message: "Invalid query",
         });
       }
-      return { status: 200, body: { object: "search_result", data, has_more: false, url: path } };
+      return {
+        status: 200,
+        body: { object: "search_result", data, has_more: false, next_page: null, url: path },
+      };
     }
     if (method === "GET" && path === "/v1/refunds") {
       const pi = url.searchParams.get("payment_intent");

@@ -12,7 +12,8 @@ import { authTestEnv } from "../../../tests/auth_helpers.ts";
 import type { EnvError } from "../../../shared/env.ts";
 import { createCheckoutApp } from "../app.ts";
 import { checkoutEnv } from "../env.ts";
-import { chargeKey, refundKey } from "./provider.ts";
+import { defaultProvider } from "../deps.ts";
+import { chargeKey, PaymentProviderError, refundKey } from "./provider.ts";
 
 const BODY = { payment_method: "pm_card_visa", shipping_address: ADDRESS };
 const SHORT_LEASE = {
@@ -207,3 +208,26 @@ Deno.test("a checkout without PAYMENT_PROVIDER answers 503 misconfigured naming 
     assert.equal(body.code, "misconfigured");
     assert.ok(JSON.stringify(body).includes("PAYMENT_PROVIDER"));
   }));
+
+Deno.test("Stripe idempotency through the provider: a key replays its PaymentIntent, other parameters are refused", () =>
+  withFixture(async (f) => {
+    const provider = defaultProvider(checkoutEnv(f.env));
+    const orderId = crypto.randomUUID();
+    const req = {
+      idempotencyKey: chargeKey(orderId),
+      orderId,
+      amountCents: 2500,
+      currency: "USD",
+      paymentMethod: "pm_card_visa",
+    };
+    const first = await provider.charge(req);
+    assert.deepEqual(await provider.charge(req), first);
+    assert.equal(f.stripe!.intents.length, 1);
+    await assert.rejects(
+      provider.charge({ ...req, amountCents: 2600 }),
+      (err: PaymentProviderError) => err instanceof PaymentProviderError && !err.retryable,
+    );
+    assert.deepEqual(await provider.findCharge(req.idempotencyKey, orderId), first);
+    const other = crypto.randomUUID();
+    assert.equal(await provider.findCharge(chargeKey(other), other), null);
+  }, { payments: "stripe" }));
