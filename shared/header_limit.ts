@@ -5,7 +5,7 @@ import { ApiError } from "./errors.ts";
  * Request headers (names, values and their `: ` and CRLF) above this many
  * bytes get 431 problem+json. Deno's HTTP server answers a bare 400 with no
  * body itself, before any app code runs, once the header block reaches
- * 64 KiB (measured: `header_limit_test.ts`; `Deno.serve` has no setting for
+ * 64 KiB (measured: `header_limit_test.ts`; `deno serve` has no setting for
  * it), so the app draws its own line below that, where it still can answer
  * as API.md asks. Workers' own platform limit is higher (Cloudflare: 128 KB).
  */
