@@ -1,7 +1,8 @@
 /**
  * The local stand-in for the edge's routing: one origin that sends
- * `/auth/*`, `/search/*` and `/checkout/*` to each function's own port,
- * as a Workers route or a Deno Deploy domain mapping would.
+ * `/auth/*`, `/search/*` and `/checkout/*` to each function's own port and
+ * everything else to the storefront, as Workers routes or a Deno Deploy
+ * domain mapping would.
  */
 export type Routes = Record<string, number>;
 
@@ -12,11 +13,15 @@ function problem(status: number, code: string, detail: string): Response {
   );
 }
 
-/** A fetch handler proxying by the first path segment; adds `X-Forwarded-For`. */
-export function gatewayHandler(routes: Routes) {
+/**
+ * A fetch handler proxying by the first path segment (anything else to
+ * `fallback`, the storefront, when given); adds `X-Forwarded-For`.
+ */
+export function gatewayHandler(routes: Routes, fallback?: number) {
   return async (req: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
     const url = new URL(req.url);
-    const port = routes[url.pathname.split("/")[1]];
+    const first = url.pathname.split("/")[1];
+    const port = Object.hasOwn(routes, first) ? routes[first] : fallback;
     if (!port) return problem(404, "not_found", `Cannot find ${url.pathname}`);
     const headers = new Headers(req.headers);
     const remote = (info.remoteAddr as Deno.NetAddr).hostname;
@@ -33,7 +38,8 @@ export function gatewayHandler(routes: Routes) {
         redirect: "manual",
       });
     } catch {
-      return problem(502, "bad_gateway", `Cannot reach the ${url.pathname.split("/")[1]} function`);
+      const name = Object.hasOwn(routes, first) ? first : "storefront";
+      return problem(502, "bad_gateway", `Cannot reach the ${name} function`);
     }
   };
 }

@@ -4,13 +4,15 @@
  * Finds (or starts) PostgreSQL and Redis, creates a throwaway database
  * `edgeshop_test_<random>` (never the developer's `edgeshop`), applies the
  * migrations, seeds the admin, starts the Neon and Upstash bridges on free
- * ports and the three functions behind a gateway (for tests/e2e_test.ts),
+ * ports and the four functions behind a gateway (for tests/e2e_test.ts and
+ * the browser tests in tests/browser/),
  * runs `deno test -A` with their addresses in env (extra arguments pass
  * through: `deno task test functions/auth`), then drops the database and
  * deletes the tests' Redis keys.
  *
  * `deno task test:workers` (`--runtime=workerd`) runs the end-to-end suite
- * against the same functions in workerd under `wrangler dev` instead.
+ * and the storefront's shopper journeys in a browser against the same
+ * functions in workerd under `wrangler dev` instead.
  */
 import { migrate } from "../db/migrate.ts";
 import { seedAdmin } from "../db/seed_admin.ts";
@@ -34,7 +36,7 @@ const TEST_DB = Deno.env.get("TEST_DATABASE") ?? `edgeshop_test_${crypto.randomU
 // The end-to-end suite needs the functions running; a run of other files does not.
 const paths = args.filter((a) => !a.startsWith("-"));
 const wantsStack = runtime === "workerd" || paths.length === 0 ||
-  paths.some((p) => /^(\.\/)?tests\/?($|e2e)/.test(p));
+  paths.some((p) => /^(\.\/)?tests\/?($|e2e|browser)/.test(p));
 // Likewise a Redis prefix per run (tests/config.ts reads it).
 Deno.env.set("EDGESHOP_TEST_RUN", TEST_DB.replace(/^edgeshop_test_/, ""));
 const ADMIN = { email: "admin@edgeshop.test", password: crypto.randomUUID() };
@@ -79,7 +81,11 @@ try {
   );
 
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", ...(runtime === "workerd" ? ["tests/e2e_test.ts"] : args)],
+    args: [
+      "test",
+      "-A",
+      ...(runtime === "workerd" ? ["tests/e2e_test.ts", "tests/browser/shopper_test.ts"] : args),
+    ],
     env: {
       TEST_DATABASE_URL: testDatabaseUrl,
       TEST_REDIS_URL: servers.redisUrl,

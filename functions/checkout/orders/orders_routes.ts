@@ -87,7 +87,7 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
       request: { query: listQuery },
       responses: {
         200: {
-          description: "Own orders, newest first",
+          description: "Own orders (or, for an admin with `scope=all`, everyone's), newest first",
           content: {
             "application/json": {
               schema: z.object({
@@ -98,11 +98,15 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
           },
         },
         400: problemResponse("`validation_failed` or `invalid_cursor`"),
+        403: problemResponse("`scope=all` without the admin role"),
         ...authErrors,
       },
     }),
     async (c) => {
-      const { limit, cursor } = c.req.valid("query");
+      const { limit, cursor, scope } = c.req.valid("query");
+      if (scope === "all" && c.get("user").role !== "admin") {
+        throw new ApiError(403, "forbidden", "Only admins may list every customer's orders");
+      }
       const after = cursor === undefined ? null : decodeCursor(cursor);
       if (cursor !== undefined && after === null) {
         throw new ApiError(
@@ -111,7 +115,8 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
           "Cannot read the cursor: pass back a next_cursor as given",
         );
       }
-      return c.json(await listOrders(deps(c).sql, c.get("user").id, limit, after), 200);
+      const owner = scope === "all" ? null : c.get("user").id;
+      return c.json(await listOrders(deps(c).sql, owner, limit, after), 200);
     },
   );
 
