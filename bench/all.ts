@@ -17,6 +17,7 @@ import { benchCheckout, checkoutTable } from "./checkout.ts";
 import { benchColdStart, type ColdStart } from "./cold_start.ts";
 import { benchEndpoints, type EndpointsBench, endpointsTable } from "./endpoints.ts";
 import { table } from "./lib.ts";
+import { relevanceSection } from "./relevance.ts";
 import { benchSearch, searchTable } from "./search.ts";
 import { withBenchWorld } from "./setup.ts";
 
@@ -88,6 +89,8 @@ await Deno.writeTextFile(
     `Latency per endpoint, concurrency ${endpoints.concurrency} (p50 bar, p99 whisker)`,
   ),
 );
+// bench:relevance writes its own section; keep it across this rewrite.
+const relevance = await relevanceSection();
 host.at(-1)![1] += `, ${Deno.loadavg()[0].toFixed(2)} after (its own processes count too)`;
 await Deno.writeTextFile(new URL("results.md", import.meta.url), report());
 log("done");
@@ -196,5 +199,5 @@ figure includes \`wrangler dev\` bundling the function and starting workerd, so 
 bound on a Workers cold start, not a measurement of one.
 
 ${coldStartTable(coldStarts)}
-`;
+${relevance ? `\n${relevance}\n` : ""}`;
 }

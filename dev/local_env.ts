@@ -64,7 +64,15 @@ export interface StackWiring {
   /** The auth function's private signing JWK (JSON). */
   signingKey: string;
   redisPrefix?: string;
+  /** Extra origins allowed by CORS besides the local storefront's (e.g. a test page's). */
+  extraCorsOrigins?: string[];
 }
+
+/** The local storefront's origins (the gateway), which the local stack allows by default. */
+export const localStorefrontOrigins = () => [
+  `http://127.0.0.1:${PORTS.gateway}`,
+  `http://localhost:${PORTS.gateway}`,
+];
 
 /** Env for one function process of a local stack. */
 export function functionEnv(service: Service, w: StackWiring): Record<string, string> {
@@ -81,6 +89,10 @@ export function functionEnv(service: Service, w: StackWiring): Record<string, st
     SEARCH_CURSOR_SECRET: Deno.env.get("SEARCH_CURSOR_SECRET") ??
       "local-dev-cursor-secret-change-me",
     TRUST_PROXY: "true",
+    CORS_ALLOWED_ORIGINS: [
+      Deno.env.get("CORS_ALLOWED_ORIGINS") ?? localStorefrontOrigins().join(","),
+      ...(w.extraCorsOrigins ?? []),
+    ].join(","),
     LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info",
   };
   if (service === "auth") env.JWT_PRIVATE_JWK = w.signingKey;

@@ -165,6 +165,8 @@ export function startNeonBridge(
         max: 10,
         types: rawTypes,
         application_name: "neon-bridge",
+        // A Postgres that accepts no connections must not hold requests forever.
+        connectionTimeoutMillis: 5000,
       });
       // An idle client whose server connection dies emits on the pool; without
       // a listener that would crash the bridge.
@@ -172,6 +174,20 @@ export function startNeonBridge(
       pools.set(key, pool);
     }
     return pool;
+  }
+
+  /**
+   * When Postgres goes away (a restart, `pg_ctl stop -m immediate`), a client
+   * that is checked out emits `error`; the pool listens only to idle ones, and
+   * an `error` event nobody listens to kills the whole bridge process. The
+   * request in flight fails on its own (its query rejects) and `recycle`
+   * destroys the broken connection, so the event itself needs no action.
+   */
+  const guarded = new WeakSet<pg.PoolClient>();
+  function guard(client: pg.PoolClient) {
+    if (guarded.has(client)) return;
+    guarded.add(client);
+    client.on("error", () => {});
   }
 
   // Connections being reset after a request; close() waits for them.
@@ -220,6 +236,7 @@ export function startNeonBridge(
     const begin = batch ? beginStatement(req) : "";
     const client = await poolFor(req.headers.get("Neon-Connection-String"))
       .connect();
+    guard(client);
     try {
       if (single) return json(200, await run(client, single));
       await client.query(begin);

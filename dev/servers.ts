@@ -1,12 +1,13 @@
 /**
- * Finds PostgreSQL and Redis for local work: `DATABASE_URL` / `REDIS_URL`,
- * else the 127.0.0.1 defaults; if nothing answers and the server binaries
- * exist, starts throwaway servers in a temp dir on free ports; otherwise
- * stops with a message naming what to install.
+ * Finds PostgreSQL and Redis for local work: `DATABASE_URL` / `REDIS_URL`
+ * (which must answer), else the 127.0.0.1 defaults; if nothing was
+ * configured and nothing answers, starts throwaway servers (dev/throwaway.ts)
+ * when the binaries exist, and otherwise stops naming what to install.
  */
 // @ts-types="@types/pg"
 import pg from "pg";
 import { createClient } from "redis";
+import { postgresAnswers, redisAnswers, startPostgres, startRedis } from "./throwaway.ts";
 
 export interface Servers {
   /** Superuser URL of the `postgres` maintenance database. */
@@ -17,179 +18,84 @@ export interface Servers {
 
 type Log = (line: string) => void;
 
-async function postgresAnswers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+/** `url` with its password masked, for messages. */
+export function maskUrl(url: string): string {
   try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
   } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
+    return "(not a URL)";
   }
 }
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    if (client.isOpen) await client.close().catch(() => {});
-  }
+/**
+ * A server the developer named (DATABASE_URL / REDIS_URL) must answer: a
+ * throwaway server in its place would hold data that vanishes at stop.
+ */
+function configuredButDown(variable: string, url: string, what: string, start: string): Error {
+  return new Error(
+    `Cannot reach ${what} at ${variable}=${maskUrl(url)}. Start that server (${start}), ` +
+      `fix ${variable}, or unset it to let this command use a local or throwaway ${what}.`,
+  );
 }
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function findBinary(name: string): Promise<string | undefined> {
-  const dirs = (Deno.env.get("PATH") ?? "").split(":");
-  try {
-    for await (const v of Deno.readDir("/usr/lib/postgresql")) {
-      dirs.push(`/usr/lib/postgresql/${v.name}/bin`);
-    }
-  } catch { /* not a Debian layout */ }
-  for (const dir of dirs) {
-    try {
-      if ((await Deno.stat(`${dir}/${name}`)).isFile) return `${dir}/${name}`;
-    } catch { /* not here */ }
-  }
-  return undefined;
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Cannot start ${what}: it did not answer within 10 s`);
-}
-
-/** initdb and postgres refuse to run as root, so as root they run as the `postgres` user. */
-function asServerUser(cmd: string[]): string[] {
-  return Deno.uid() === 0 ? ["runuser", "-u", "postgres", "--", ...cmd] : cmd;
-}
-
-async function startPostgres(log: Log): Promise<{ url: string; stop(): Promise<void> }> {
-  const initdb = await findBinary("initdb");
-  const postgres = await findBinary("postgres");
-  const pgCtl = await findBinary("pg_ctl");
-  if (!initdb || !postgres || !pgCtl) {
-    throw new Error(
-      "Cannot find PostgreSQL: nothing answers at DATABASE_URL or 127.0.0.1:5432 and initdb/postgres/pg_ctl are not installed. " +
-        "Install PostgreSQL 15+ with its contrib extensions (Debian: apt-get install postgresql) or set DATABASE_URL",
-    );
-  }
-  const dir = await Deno.makeTempDir({ prefix: "edgeshop-pg-" });
-  if (Deno.uid() === 0) await new Deno.Command("chown", { args: ["postgres", dir] }).output();
-  const [initCmd, ...initArgs] = asServerUser([
-    initdb,
-    "-D",
-    `${dir}/data`,
-    "-U",
-    "postgres",
-    "--auth=trust",
-  ]);
-  const init = await new Deno.Command(initCmd, { args: initArgs, stdout: "null", stderr: "piped" })
-    .output();
-  if (!init.success) {
-    throw new Error(`Cannot initialise PostgreSQL: ${new TextDecoder().decode(init.stderr)}`);
-  }
-  const port = freePort();
-  const [cmd, ...args] = asServerUser([
-    postgres,
-    "-D",
-    `${dir}/data`,
-    "-p",
-    String(port),
-    "-k",
-    dir,
-    "-c",
-    "listen_addresses=127.0.0.1",
-  ]);
-  const child = new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).spawn();
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitFor(() => postgresAnswers(url), "PostgreSQL");
-  log(`Started a throwaway PostgreSQL on port ${port} in ${dir}`);
-  return {
-    url,
-    async stop() {
-      // pg_ctl waits for the shutdown to finish; signalling runuser would not reach postgres reliably.
-      const [stopCmd, ...stopArgs] = asServerUser([
-        pgCtl,
-        "stop",
-        "-D",
-        `${dir}/data`,
-        "-m",
-        "fast",
-        "-w",
-      ]);
-      await new Deno.Command(stopCmd, { args: stopArgs, stdout: "null", stderr: "null" }).output();
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-      await child.status;
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    },
-  };
-}
-
-async function startRedis(log: Log): Promise<{ url: string; stop(): Promise<void> }> {
-  const bin = await findBinary("redis-server");
-  if (!bin) {
-    throw new Error(
-      "Cannot find Redis: nothing answers at REDIS_URL or 127.0.0.1:6379 and redis-server is not installed. " +
-        "Install Redis 7+ (Debian: apt-get install redis-server) or set REDIS_URL",
-    );
-  }
-  const port = freePort();
-  const child = new Deno.Command(bin, {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const url = `redis://127.0.0.1:${port}`;
-  await waitFor(() => redisAnswers(url), "Redis");
-  log(`Started a throwaway Redis on port ${port}`);
-  return {
-    url,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
-}
-
-/** Finds (or starts) PostgreSQL and Redis. Call `stop()` to end what was started here. */
+/**
+ * Finds (or starts) PostgreSQL and Redis: the configured URL, which must
+ * answer; else the 127.0.0.1 default; else, when nothing was configured, a
+ * throwaway server. Call `stop()` to end what was started here.
+ */
 export async function ensureServers(log: Log = console.log): Promise<Servers> {
   const stops: (() => Promise<void>)[] = [];
-  let postgresUrl = Deno.env.get("DATABASE_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  if (!(await postgresAnswers(postgresUrl))) {
-    const started = await startPostgres(log);
-    postgresUrl = started.url;
-    stops.push(started.stop);
+  try {
+    const postgresUrl = await find(
+      "DATABASE_URL",
+      "postgres://postgres@127.0.0.1:5432/postgres",
+      postgresAnswers,
+      async () => {
+        const started = await startPostgres(log);
+        stops.push(started.stop);
+        return started.url;
+      },
+      ["PostgreSQL", "e.g. pg_ctlcluster 16 main start"],
+    );
+    const redisUrl = await find(
+      "REDIS_URL",
+      "redis://127.0.0.1:6379",
+      redisAnswers,
+      async () => {
+        const started = await startRedis(log);
+        stops.push(started.stop);
+        return started.url;
+      },
+      ["Redis", "e.g. redis-server --daemonize yes"],
+    );
+    return {
+      postgresUrl,
+      redisUrl,
+      async stop() {
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    throw err;
   }
-  let redisUrl = Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379";
-  if (!(await redisAnswers(redisUrl))) {
-    const started = await startRedis(log);
-    redisUrl = started.url;
-    stops.push(started.stop);
+}
+
+async function find(
+  variable: string,
+  fallback: string,
+  answers: (url: string) => Promise<boolean>,
+  startThrowaway: () => Promise<string>,
+  [what, start]: [string, string],
+): Promise<string> {
+  const configured = Deno.env.get(variable);
+  if (configured) {
+    if (await answers(configured)) return configured;
+    throw configuredButDown(variable, configured, what, start);
   }
-  return {
-    postgresUrl,
-    redisUrl,
-    async stop() {
-      for (const stop of stops.reverse()) await stop();
-    },
-  };
+  return (await answers(fallback)) ? fallback : await startThrowaway();
 }
 
 /** The same server URL with another database. */

@@ -107,8 +107,19 @@ function entry(outcome: PromiseSettledResult<unknown>, base64: boolean): Entry {
 }
 
 const messageOf = (e: unknown) => e instanceof Error ? e.message : String(e);
-const sha256 = (s: string) => createHash("sha256").update(s).digest();
+
 const json = (status: number, body: unknown) => Response.json(body, { status });
+
+/**
+ * Redis said no → 400 `{error}` like Upstash. Anything else means Redis is
+ * unreachable (down, restarting, connection lost): 503 `{error}`, which the
+ * client throws as an UpstashError, as it would for Upstash's own outage.
+ */
+const failure = (e: unknown) =>
+  json(e instanceof ErrorReply ? 400 : 503, {
+    error: `${e instanceof ErrorReply ? "" : "Redis unavailable: "}${messageOf(e)}`,
+  });
+const sha256 = (s: string) => createHash("sha256").update(s).digest();
 
 export async function startUpstashBridge(opts: {
   redisUrl: string;
@@ -116,14 +127,18 @@ export async function startUpstashBridge(opts: {
   port?: number;
   hostname?: string;
 }): Promise<UpstashBridge> {
-  // Fail fast if Redis is unreachable at start; reconnect once running.
+  // Fail fast if Redis is unreachable at start; once running, reconnect every
+  // 50-250 ms, so traffic recovers well within a second of Redis returning.
   let started = false;
   const reconnectStrategy = (retries: number, cause: Error) =>
-    started ? Math.min(retries * 100, 2000) : cause;
+    started ? Math.min(50 + retries * 50, 250) : cause;
   const options = {
     url: opts.redisUrl,
-    socket: { reconnectStrategy },
+    socket: { reconnectStrategy, connectTimeout: 2000 },
     commandOptions: { typeMapping },
+    // While Redis is down a command fails at once (503 below) instead of
+    // waiting in node-redis's offline queue for the whole outage.
+    disableOfflineQueue: true,
   };
   // Single commands and pipelines share one connection (node-redis pipelines
   // concurrent commands on it). MULTI switches a connection into queueing
@@ -132,9 +147,18 @@ export async function startUpstashBridge(opts: {
   // multi() calls never nest (the known fault of a shared-connection bridge).
   const shared = createClient(options);
   const txPool = createClientPool(options, { minimum: 1, maximum: 8 });
-  const logError = (e: unknown) => console.error("upstash bridge:", messageOf(e));
+  // One line per outage, not one per reconnect attempt.
+  let down = false;
+  const logError = (e: unknown) => {
+    if (!down) console.error("upstash bridge: Redis connection lost:", messageOf(e));
+    down = true;
+  };
   shared.on("error", logError);
   txPool.on("error", logError);
+  shared.on("ready", () => {
+    if (down) console.error("upstash bridge: Redis connection back");
+    down = false;
+  });
 
   const scripts = new ScriptCompat();
   const send = async (cmd: Command): Promise<unknown> =>
@@ -190,10 +214,7 @@ export async function startUpstashBridge(opts: {
       try {
         return json(200, { result: toJson(await send(cmd), base64) });
       } catch (e) {
-        // Redis said no → 400 like Upstash; anything else is the bridge's fault.
-        return json(e instanceof ErrorReply ? 400 : 500, {
-          error: messageOf(e),
-        });
+        return failure(e);
       }
     }
 
@@ -201,13 +222,18 @@ export async function startUpstashBridge(opts: {
     if (typeof cmds === "string") return json(400, { error: cmds });
     if (path === "/pipeline") {
       const outcomes = await Promise.allSettled(cmds.map(send));
+      // Redis unreachable fails the whole batch, as an unreachable Upstash would.
+      const lost = outcomes.find((o) =>
+        o.status === "rejected" && !(o.reason instanceof ErrorReply)
+      );
+      if (lost) return failure((lost as PromiseRejectedResult).reason);
       return json(200, outcomes.map((o) => entry(o, base64)));
     }
     let replies: unknown;
     try {
       replies = await multiExec(cmds);
     } catch (e) {
-      return json(e instanceof ErrorReply ? 400 : 500, { error: messageOf(e) });
+      return failure(e);
     }
     if (!Array.isArray(replies)) {
       return json(500, { error: "ERR transaction did not run" });

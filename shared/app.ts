@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
 import type { Context } from "hono";
+import type { ZodType } from "zod";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
@@ -8,8 +9,13 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
+import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
 import { createLogger, type Level, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
+import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
+import { EnvError, parseEnv } from "./env.ts";
+import { openApiConfig } from "./openapi.ts";
+import { corsMiddleware } from "./cors.ts";
 import type { AuthUser } from "./auth.ts";
 
 /** Hono env shared by every service: string bindings plus per-request variables. */
@@ -23,8 +29,29 @@ export type App = OpenAPIHono<AppEnv>;
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function throwValidation(result: { success: boolean; error?: { issues: ZodIssueLike[] } }) {
-  if (!result.success) throw validationError(zodIssuesToErrors(result.error?.issues ?? []));
+/**
+ * The validation hook of every route: a zod failure is 400 `validation_failed`;
+ * so is a query or path parameter whose percent-encoding is not UTF-8 (see shared/text.ts).
+ */
+function throwValidation(
+  result: {
+    success: boolean;
+    error?: { issues: ZodIssueLike[] };
+    target?: string;
+    data?: unknown;
+  },
+  c: Context,
+) {
+  const errors = result.success ? [] : zodIssuesToErrors(result.error?.issues ?? []);
+  const undecodable = result.target === "query"
+    ? undecodableQueryParams(c.req.url)
+    : result.target === "param"
+    ? undecodablePathParams(c.req.url, (result.data ?? {}) as Record<string, unknown>)
+    : [];
+  for (const name of undecodable) {
+    errors.push({ path: name, message: "Must be percent-encoded UTF-8" });
+  }
+  if (errors.length) throw validationError(errors);
 }
 
 type ZodIssueLike = { path: PropertyKey[]; message: string };
@@ -34,9 +61,36 @@ export function createRouter(): App {
   return new OpenAPIHono<AppEnv>({ defaultHook: throwValidation });
 }
 
-/** Renders any thrown value: known errors keep their status, everything else is a logged, generic 500. */
+/**
+ * Renders any thrown value: known errors keep their status; Postgres or
+ * Redis not answering (refused, timed out, going away) is 503
+ * `service_unavailable` with Retry-After, for every route at once; anything
+ * else is a logged, generic 500.
+ */
 export function handleError(err: unknown, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return problem(c, err);
+  const log = c.get("log") ?? createLogger({});
+  if (err instanceof EnvError) {
+    // Names the variables, never their values (they may be secrets).
+    log.error("Misconfigured: fix these variables", { variables: err.variables });
+    return problem(
+      c,
+      new ApiError(
+        503,
+        "misconfigured",
+        `Cannot serve: the service's configuration is missing or invalid: ${
+          err.variables.join(", ")
+        }`,
+        { variables: err.variables },
+        { "Retry-After": "60" },
+      ),
+    );
+  }
+  const dependency = unavailableDependency(err);
+  if (dependency) {
+    log.warn("Dependency unavailable", { dependency, err, path: c.req.path });
+    return problem(c, serviceUnavailable(dependency));
+  }
   if (err instanceof HTTPException) {
     if (err.status === 400 && /malformed json/i.test(err.message)) {
       return problem(
@@ -46,7 +100,6 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
     }
     if (err.status < 500) return problem(c, new ApiError(err.status, "bad_request", err.message));
   }
-  const log = c.get("log") ?? createLogger({});
   log.error("Unhandled error", { err, method: c.req.method, path: c.req.path });
   return problem(c, new ApiError(500, "internal_error", "Something went wrong on our side"));
 }
@@ -57,10 +110,18 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
  * `/ready`, `/openapi.json` and `/docs`, all under `/<service>`. The service
  * mounts its resources with `app.route("/<service>", resource)` (not
  * `basePath()`, whose OpenAPIHono copy drops the not-found handler).
+ *
+ * With `envSchema`, every request but `/health` first checks the env against
+ * it (parsed once per env object): a missing or malformed variable is 503
+ * `misconfigured` naming the variables, on `/ready` too, instead of a 500
+ * from deep inside some route.
  */
-export function createApp(service: string, ready: ReadyCheck): App {
+export function createApp(service: string, ready: ReadyCheck, envSchema?: ZodType): App {
   const root = createRouter();
+  const base = `/${service}`;
   root.use(requestId({ headerName: "X-Request-Id" }));
+  // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
+  root.use(corsMiddleware());
   root.use(timing({ crossOrigin: false }));
   root.use(async function attachLogger(c, next) {
     const level = (typeof c.env?.LOG_LEVEL === "string" ? c.env.LOG_LEVEL : "info") as Level;
@@ -68,6 +129,12 @@ export function createApp(service: string, ready: ReadyCheck): App {
     await next();
   });
   root.use(secureHeaders());
+  if (envSchema) {
+    root.use(async function checkEnv(c, next) {
+      if (c.req.path !== `${base}/health`) parseEnv(envSchema, c.env ?? {});
+      await next();
+    });
+  }
   root.use(methodNotAllowed({
     app: root,
     onMethodNotAllowed: (c, methods) =>
@@ -87,13 +154,9 @@ export function createApp(service: string, ready: ReadyCheck): App {
   root.onError(handleError);
   root.notFound((c) => problem(c, new ApiError(404, "not_found", `Cannot find ${c.req.path}`)));
 
-  const base = `/${service}`;
   root.get(`${base}/health`, (c) => c.json({ status: "ok", service }));
   root.route(base, readinessRoutes(ready));
-  root.doc31(`${base}/openapi.json`, {
-    openapi: "3.1.0",
-    info: { title: `Edgeshop ${service}`, version: "1.0.0" },
-  });
+  root.doc31(`${base}/openapi.json`, openApiConfig(service));
   root.get(`${base}/docs`, swaggerUI({ url: `${base}/openapi.json` }));
   root.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

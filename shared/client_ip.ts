@@ -5,21 +5,26 @@ const isWorkers = () =>
   (globalThis.navigator as { userAgent?: string } | undefined)?.userAgent === "Cloudflare-Workers";
 
 /**
- * The client's IP address for rate limiting and session records.
- * `X-Forwarded-For` (first entry) only when env `TRUST_PROXY=true`: behind
- * any other setup the header is the client's to forge. On Workers,
- * Cloudflare itself sets `CF-Connecting-IP`; elsewhere that header is just
- * as forgeable, so it is read on Workers only. On Deno, the socket address.
+ * The client's IP address for rate limiting and session records: the
+ * platform's own view, never a header the client can choose.
+ *
+ * - Workers: `CF-Connecting-IP`, which Cloudflare sets and overwrites (read
+ *   on Workers only: anywhere else the header is the client's to forge).
+ * - Deno: the connection's remote address (`deno serve`'s handler info,
+ *   kept by `shared/entry.ts`), or, with env `TRUST_PROXY=true` (behind a
+ *   reverse proxy such as the dev gateway), the **right-most**
+ *   `X-Forwarded-For` entry: the one that proxy appended. Every entry to its
+ *   left came from the client and could be anything.
  */
 export function clientIp(c: Context): string {
-  const env = (c.env ?? {}) as Record<string, unknown>;
-  if (env.TRUST_PROXY === "true" || env.TRUST_PROXY === true) {
-    const first = c.req.header("X-Forwarded-For")?.split(",")[0]?.trim();
-    if (first) return first;
-  }
   if (isWorkers()) {
     const cf = c.req.header("CF-Connecting-IP");
     if (cf) return cf;
+  }
+  const env = (c.env ?? {}) as Record<string, unknown>;
+  if (env.TRUST_PROXY === "true" || env.TRUST_PROXY === true) {
+    const last = c.req.header("X-Forwarded-For")?.split(",").at(-1)?.trim();
+    if (last) return last;
   }
   return remoteAddr(c.req.raw) ?? "unknown";
 }

@@ -21,10 +21,19 @@ export function configureNeon(env: Pick<BaseEnv, "NEON_HTTP_ENDPOINT" | "NEON_WS
   }
 }
 
-/** A `neon()` HTTP query function for this request (one HTTP round trip per query or transaction). */
-export function sqlClient(env: BaseEnv) {
+/**
+ * A `neon()` HTTP query function for this request (one HTTP round trip per
+ * query or transaction). Every query's fetch carries `signal` (the driver's
+ * `fetchOptions`): once it fires, a query in flight is abandoned and later
+ * ones fail at once, and the error handler answers 503. Default: the
+ * request's whole Postgres budget, DB_TIMEOUT_MS from now.
+ */
+export function sqlClient(
+  env: BaseEnv,
+  signal: AbortSignal = AbortSignal.timeout(env.DB_TIMEOUT_MS),
+) {
   configureNeon(env);
-  return neon(env.DATABASE_URL);
+  return neon(env.DATABASE_URL, { fetchOptions: { signal } });
 }
 
 /**
@@ -39,3 +48,6 @@ export function pgPool(
   configureNeon(env);
   return new Pool({ connectionString: env.DATABASE_URL, max });
 }
+
+/** The query function every `*_sql.ts` module takes: what `sqlClient` returns. */
+export type Sql = ReturnType<typeof sqlClient>;

@@ -1,3 +1,6 @@
+import type { ZodType } from "zod";
+import { EnvError, parseEnv } from "./env.ts";
+
 /** Anything with Hono's `app.fetch(req, env, executionCtx)` shape. */
 // deno-lint-ignore no-explicit-any
 type FetchHandler = (req: Request, env?: any, ctx?: any) => Response | Promise<Response>;
@@ -17,10 +20,30 @@ export function remoteAddr(req: Request): string | undefined {
  * One entry for both runtimes. Workers calls `fetch(req, env, ctx)`;
  * `deno serve` calls `fetch(req, info)`, so on Deno the env comes from
  * `Deno.env`, read once on the first request (never at module scope).
+ *
+ * With `envSchema`, `deno serve` also checks the env as soon as it listens
+ * and says on stderr which variables are missing or invalid (never their
+ * values). It keeps serving: `/health` answers and every other route is 503
+ * `misconfigured` (createApp checks each request). Workers has no start
+ * hook: there the first request finds out.
  */
-export function entry(app: { fetch: FetchHandler }) {
+export function entry(app: { fetch: FetchHandler }, envSchema?: ZodType) {
   let denoEnv: Record<string, string> | undefined;
   return {
+    onListen({ hostname, port }: { hostname?: string; port?: number }) {
+      console.log(`Listening on http://${hostname}:${port}/`);
+      const deno = (globalThis as { Deno?: DenoLike }).Deno;
+      if (!envSchema || !deno) return;
+      try {
+        parseEnv(envSchema, denoEnv ??= deno.env.toObject());
+      } catch (err) {
+        if (!(err instanceof EnvError)) throw err;
+        console.error(
+          `Misconfigured: fix ${err.variables.join(", ")}. Every route but /health answers 503 ` +
+            `until then. ${err.message}`,
+        );
+      }
+    },
     fetch(req: Request, envOrInfo?: unknown, ctx?: unknown): Response | Promise<Response> {
       const deno = (globalThis as { Deno?: DenoLike }).Deno;
       if (deno && ctx === undefined) {

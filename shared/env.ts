@@ -12,6 +12,15 @@ export const baseEnvSchema = z.object({
   /** Local only: `host:port/path` of the Neon bridge's WebSocket relay. */
   NEON_WS_PROXY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * How long one request may wait on Postgres, in total over all its queries
+   * (the Neon driver's fetch is aborted then). With REDIS_TIMEOUT_MS the
+   * defaults add up to 2 s: a route needing a dead dependency answers 503
+   * within that.
+   */
+  DB_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1500),
+  /** How long one request may wait on Redis, in total over all its commands. */
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -4,16 +4,14 @@ import { ApiError, problem } from "./errors.ts";
 import { baseEnvSchema, parseEnv } from "./env.ts";
 import { sqlClient } from "./db.ts";
 import { redisClient } from "./redis.ts";
-import { withTimeout } from "./timeout.ts";
 
 /** Answers which dependencies respond; `/ready` is 200 only when all do. */
 export type ReadyCheck = (c: Context) => Promise<Record<string, boolean>>;
 
-const TIMEOUT_MS = 2000;
-
+/** Each probe runs under its client's deadline (DB_TIMEOUT_MS, REDIS_TIMEOUT_MS). */
 async function answers(probe: () => Promise<unknown>): Promise<boolean> {
   try {
-    await withTimeout(probe(), TIMEOUT_MS);
+    await probe();
     return true;
   } catch {
     return false;

@@ -48,7 +48,8 @@ export async function importJwks(
   return new Map(entries);
 }
 
-const FETCH_TIMEOUT_MS = 2000;
+/** How long one JWKS fetch may take. */
+export const JWKS_FETCH_TIMEOUT_MS = 2000;
 
 /** Fetches a JWKS over HTTP(S) without following redirects (the URL is configuration, not input). */
 export async function fetchJwks(url: string): Promise<PublicJwk[]> {
@@ -56,7 +57,7 @@ export async function fetchJwks(url: string): Promise<PublicJwk[]> {
     headers: { Accept: "application/json" },
     // Workers supports only "follow" and "manual": a redirect is simply not ok.
     redirect: "manual",
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS),
   });
   if (!res.ok) {
     await res.body?.cancel();

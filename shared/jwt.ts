@@ -1,6 +1,6 @@
 import { type JWTHeaderParameters, jwtVerify } from "jose";
 import { z } from "zod";
-import { fetchJwks, importJwks, parseJwks } from "./jwks.ts";
+import { fetchJwks, importJwks, JWKS_FETCH_TIMEOUT_MS, parseJwks } from "./jwks.ts";
 import { EnvError, parseEnv } from "./env.ts";
 
 /**
@@ -183,38 +183,64 @@ export class AccessTokenVerifier {
     const now = this.#now();
     let keys = this.#fetched?.keys;
     const stale = !this.#fetched || now - this.#fetched.at > JWKS_MAX_AGE_MS;
-    const unknown = !keys?.has(kid);
-    if (
-      (stale || unknown) &&
-      now - this.#lastFetchAttempt >= JWKS_REFETCH_INTERVAL_MS
-    ) {
-      keys = await this.#refetch().catch((err) => {
-        // A stale set still verifies; only "no keys at all" is fatal.
-        if (this.#fetched) return this.#fetched.keys;
-        throw new JwksUnavailableError(
-          `Cannot fetch the JWKS: ${(err as Error).message}`,
-        );
-      });
+    if (stale || !keys?.has(kid)) {
+      // Join a fetch in flight (a cold start's first one, or another kid's
+      // refetch) instead of failing "unknown kid" while it runs. Start one
+      // only when nothing verifies yet, or the cooldown since the last
+      // attempt has passed: an unknown kid costs at most one fetch per
+      // interval, shared by everyone waiting.
+      const cooled = now - this.#lastFetchAttempt >= JWKS_REFETCH_INTERVAL_MS;
+      if (this.#inflight || !this.#fetched || cooled) keys = await this.#sharedFetch();
     }
     const key = keys?.get(kid);
     if (!key) throw new TokenError("unknown kid");
     return key;
   }
 
-  #refetch(): Promise<Map<string, CryptoKey>> {
-    // Concurrent misses share one request.
-    this.#inflight ??= (async () => {
-      this.#lastFetchAttempt = this.#now();
-      try {
-        const keys = await importJwks(await fetchJwks(this.#config.jwksUrl!));
-        this.#fetched = { keys, at: this.#now() };
-        return keys;
-      } finally {
-        this.#inflight = undefined;
-      }
-    })();
-    return this.#inflight;
+  /** The fetch in flight (or a new one); on failure a stale set still verifies. */
+  async #sharedFetch(): Promise<Map<string, CryptoKey>> {
+    const pending = this.#inflight ?? this.#refetch();
+    try {
+      return await waitForShared(pending, JWKS_FETCH_TIMEOUT_MS + 500, () => {
+        // Its owner was cancelled (Workers): forget it, so the next caller starts afresh.
+        if (this.#inflight === pending) this.#inflight = undefined;
+      });
+    } catch (err) {
+      if (this.#fetched) return this.#fetched.keys;
+      throw new JwksUnavailableError(`Cannot fetch the JWKS: ${(err as Error).message}`);
+    }
   }
+
+  #refetch(): Promise<Map<string, CryptoKey>> {
+    this.#lastFetchAttempt = this.#now();
+    const pending = (async () => {
+      const keys = await importJwks(await fetchJwks(this.#config.jwksUrl!));
+      this.#fetched = { keys, at: this.#now() };
+      return keys;
+    })();
+    this.#inflight = pending;
+    pending.catch(() => {}).finally(() => {
+      if (this.#inflight === pending) this.#inflight = undefined;
+    });
+    return pending;
+  }
+}
+
+/**
+ * Awaits a promise that another request may have started. On Workers a
+ * request cancelled mid-fetch never settles the I/O it started (jose
+ * issues #355, #509, which is why jose's `createRemoteJWKSet` gives up
+ * single flight there); a timer of this request's own bounds the wait.
+ */
+function waitForShared<T>(shared: Promise<T>, ms: number, onAbandon: () => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onAbandon();
+      reject(new Error(`no JWKS within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([shared, abandoned]).finally(() => clearTimeout(timer));
 }
 
 const verifiers = new Map<string, AccessTokenVerifier>();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { CompactSign, exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
 import { createApp, createRouter } from "./app.ts";
 import { requireUser } from "./auth.ts";
-import { AccessTokenVerifier, JWKS_REFETCH_INTERVAL_MS } from "./jwt.ts";
+import { AccessTokenVerifier, JWKS_MAX_AGE_MS, JWKS_REFETCH_INTERVAL_MS } from "./jwt.ts";
 import {
   authTestEnv,
   issueTestToken,
@@ -221,5 +221,88 @@ Deno.test("an unknown kid refetches the JWKS at most once per interval", async (
     assert.equal(served, 2, "after the interval: exactly one refetch");
   } finally {
     await server.shutdown();
+  }
+});
+
+/** A JWKS endpoint that answers after `delayMs` with whatever `keys()` returns (or 500). */
+function slowJwksServer(keys: () => unknown[] | undefined, delayMs = 100) {
+  let served = 0;
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async () => {
+    served++;
+    await new Promise((r) => setTimeout(r, delayMs));
+    const list = keys();
+    return list ? Response.json({ keys: list }) : new Response("down", { status: 500 });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/jwks`,
+    served: () => served,
+    stop: () => server.shutdown(),
+  };
+}
+
+Deno.test("a cold verifier: 50 concurrent valid tokens share one JWKS fetch and all verify", async () => {
+  const jwks = slowJwksServer(() => [testPublicJwk()]);
+  try {
+    const verifier = new AccessTokenVerifier({
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      jwksUrl: jwks.url,
+    });
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => issueTestToken({ sub: `u${i}`, role: "customer" })),
+    );
+    const results = await Promise.allSettled(tokens.map((t) => verifier.verify(t)));
+    assert.deepEqual(results.filter((r) => r.status === "rejected"), []);
+    assert.equal(jwks.served(), 1);
+  } finally {
+    await jwks.stop();
+  }
+});
+
+Deno.test("a rotated-in kid: concurrent requests share one refetch after the cooldown", async () => {
+  const rotated = { ...testPublicJwk(), kid: "rotated-in" };
+  let published = [testPublicJwk()];
+  const jwks = slowJwksServer(() => published);
+  try {
+    let clock = Date.now();
+    const verifier = new AccessTokenVerifier({
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      jwksUrl: jwks.url,
+      now: () => clock,
+    });
+    await verifier.verify(await issueTestToken({ sub: "u", role: "customer" }));
+    published = [testPublicJwk(), rotated];
+    clock += JWKS_REFETCH_INTERVAL_MS + 1;
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, () => forge({ kid: "rotated-in" }, claims())),
+    );
+    const results = await Promise.allSettled(tokens.map((t) => verifier.verify(t)));
+    assert.deepEqual(results.filter((r) => r.status === "rejected"), []);
+    assert.equal(jwks.served(), 2, "one shared refetch for all twenty");
+  } finally {
+    await jwks.stop();
+  }
+});
+
+Deno.test("a stale JWKS still verifies while the JWKS endpoint fails", async () => {
+  let up = true;
+  const jwks = slowJwksServer(() => up ? [testPublicJwk()] : undefined, 0);
+  try {
+    let clock = Date.now();
+    const verifier = new AccessTokenVerifier({
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      jwksUrl: jwks.url,
+      now: () => clock,
+    });
+    await verifier.verify(await issueTestToken({ sub: "u", role: "customer" }));
+    up = false;
+    clock += JWKS_MAX_AGE_MS + 1;
+    const later = await issueTestToken({ sub: "u2", role: "customer", now: clock });
+    assert.equal((await verifier.verify(later)).sub, "u2");
+    assert.equal(jwks.served(), 2, "it tried to refresh, failed, and kept the stale keys");
+  } finally {
+    await jwks.stop();
   }
 });

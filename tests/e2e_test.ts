@@ -52,6 +52,35 @@ const placeOrder = (token: string, key: string, paymentMethod: string) =>
 const brand = `E2EBrand${run}`;
 const productId = `e2e-${run}`;
 
+// First in this file and the first authenticated traffic the stack's checkout
+// and search see (tests/run.ts starts them fresh and only polls /health; no
+// other test file calls the stack): the cold-start case of issue 9, item 1,
+// on Deno and on workerd alike.
+Deno.test({
+  name: "a fresh stack verifies 50 concurrent valid tokens on checkout and search (no 401)",
+  ignore: !BASE,
+  async fn() {
+    const signup = await call("POST", "/auth/signup", {
+      body: { email: `cold.${run}@example.com`, password: "correct horse battery" },
+    });
+    assert.equal(signup.status, 201, JSON.stringify(signup.body));
+    const token = signup.body.access_token;
+    const statuses = async (method: string, path: string) => {
+      const all = await Promise.all(
+        Array.from({ length: 50 }, () => call(method, path, { token })),
+      );
+      return all.map((r) => r.status).sort().join(",");
+    };
+    const [cart, admin] = await Promise.all([
+      statuses("GET", "/checkout/cart"),
+      // A customer on an admin route: 403 only once the token has verified.
+      statuses("DELETE", `/search/products/cold-${run}`),
+    ]);
+    assert.equal(cart, Array(50).fill(200).join(","));
+    assert.equal(admin, Array(50).fill(403).join(","));
+  },
+});
+
 Deno.test({
   name: "a customer and an admin use the store end to end",
   ignore: !BASE,

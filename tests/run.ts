@@ -36,7 +36,7 @@ const TEST_DB = Deno.env.get("TEST_DATABASE") ?? `edgeshop_test_${crypto.randomU
 // The end-to-end suite needs the functions running; a run of other files does not.
 const paths = args.filter((a) => !a.startsWith("-"));
 const wantsStack = runtime === "workerd" || paths.length === 0 ||
-  paths.some((p) => /^(\.\/)?tests\/?($|e2e|browser)/.test(p));
+  paths.some((p) => /^(\.\/)?tests(\/|$)/.test(p));
 // Likewise a Redis prefix per run (tests/config.ts reads it).
 Deno.env.set("EDGESHOP_TEST_RUN", TEST_DB.replace(/^edgeshop_test_/, ""));
 const ADMIN = { email: "admin@edgeshop.test", password: crypto.randomUUID() };
@@ -57,6 +57,8 @@ try {
   cleanups.push(close);
 
   const ports = { auth: freePort(), search: freePort(), checkout: freePort() };
+  // The origin of the browser tests' cross-origin page, which the stack's CORS allows.
+  const pageOrigin = `http://127.0.0.1:${freePort()}`;
   const envs = stackEnvs({
     serverUrl: servers.postgresUrl,
     database: TEST_DB,
@@ -65,6 +67,7 @@ try {
     authUrl: `http://127.0.0.1:${ports.auth}`,
     signingKey: await newSigningKey(),
     redisPrefix: testPrefix(),
+    extraCorsOrigins: [pageOrigin],
   });
   await seedAdmin(envs.auth, ADMIN.email, ADMIN.password);
   for (const env of Object.values(envs)) {
@@ -93,7 +96,7 @@ try {
       NEON_WS_PROXY: neon.wsProxy,
       UPSTASH_REDIS_REST_URL: upstash.url,
       UPSTASH_REDIS_REST_TOKEN: upstash.token,
-      ...(stack ? { E2E_BASE_URL: stack.gatewayUrl } : {}),
+      ...(stack ? { E2E_BASE_URL: stack.gatewayUrl, E2E_PAGE_ORIGIN: pageOrigin } : {}),
       E2E_ADMIN_EMAIL: ADMIN.email,
       E2E_ADMIN_PASSWORD: ADMIN.password,
       EDGESHOP_TEST_RUN: Deno.env.get("EDGESHOP_TEST_RUN")!,

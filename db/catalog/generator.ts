@@ -20,6 +20,20 @@ export function prng(seed: number): () => number {
   };
 }
 
+/**
+ * Fisher-Yates with `rand`: always `length - 1` draws. Sorting with a random
+ * comparator drew as many as the engine's sort chose to compare, which made
+ * the same seed give different products from one call to the next.
+ */
+function shuffle<T>(list: readonly T[], rand: () => number): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 /** A generated product also carries its creation time (the API never takes one). */
 export type GeneratedProduct = ProductInput & { created_at: string };
 
@@ -41,7 +55,7 @@ export function generateProduct(seed: number, index: number, idPrefix = "gen-"):
   const color = pick(COLORS);
   const adjective = rand() < 0.4 ? `${pick(ADJECTIVES)} ` : "";
   const name = `${brand} ${series} ${adjective}${kind.noun} ${model} - ${color}`;
-  const features = [...kind.features].sort(() => rand() - 0.5).slice(0, 2 + Math.floor(rand() * 2));
+  const features = shuffle(kind.features, rand).slice(0, 2 + Math.floor(rand() * 2));
   const description =
     `${pick(OPENERS)} ${brand} ${series} ${kind.noun.toLowerCase()} in ${color.toLowerCase()}, ` +
     `with ${features.join(", ")}. ${pick(CLOSERS)}`;

@@ -1,7 +1,9 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
-
-/** Queries over `auth.users`; each function is one round trip. */
-type Sql = NeonQueryFunction<false, false>;
+/**
+ * Queries over `auth.users`; each function is one round trip.
+ *
+ * @module
+ */
+import type { Sql } from "../../shared/db.ts";
 
 /** A user as API.md shows it. */
 export interface UserRow {

@@ -32,7 +32,9 @@ export const authEnvSchema = baseEnvSchema.extend({
   /** Optional secret HMAC key applied before PBKDF2 (a pepper; never stored in the database). */
   PASSWORD_PEPPER: z.string().min(32).optional(),
   /** API.md: failed logins per account at most 10 a minute. */
-  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: int(1, 10, 10),
+  // API.md: at most 10 a minute per account and address, 100 per account.
+  RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: int(1, 10, 10),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: int(1, 100, 100),
   RATE_LIMIT_LOGIN_PER_IP: int(1, 1_000_000, 300),
   RATE_LIMIT_SIGNUP_PER_IP: int(1, 1_000_000, 100),
   /** Trust `X-Forwarded-For` (only behind a proxy that sets it). */

@@ -3,8 +3,9 @@
  * `deno serve functions/auth/main.ts` and Cloudflare Workers.
  */
 import { entry } from "../../shared/entry.ts";
+import { authEnvSchema } from "./env.ts";
 import { createAuthApp } from "./app.ts";
 
 export const app = createAuthApp();
 
-export default entry(app);
+export default entry(app, authEnvSchema);

@@ -20,6 +20,12 @@ export interface HashParams {
 const enc = new TextEncoder();
 
 async function keyMaterial(password: string, pepper: string | undefined): Promise<Uint8Array> {
+  // TextEncoder turns every unpaired surrogate into U+FFFD, so two different
+  // passwords would hash alike. The schemas refuse them (shared/text.ts); this
+  // keeps any other caller from hashing one.
+  if (!password.isWellFormed()) {
+    throw new TypeError("Cannot hash a password that is not well-formed");
+  }
   if (!pepper) return enc.encode(password);
   const key = await crypto.subtle.importKey(
     "raw",

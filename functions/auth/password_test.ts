@@ -76,3 +76,7 @@ Deno.test("verifyPassword matches, rejects, and asks for a rehash when parameter
     async () => assert.equal((await verifyPassword("", dummyHash(p), p)).ok, false),
   );
 });
+
+Deno.test("hashPassword refuses a password with an unpaired surrogate (it would hash as U+FFFD)", async () => {
+  await assert.rejects(hashPassword("correct horse \ud800", { iterations: 1000 }), TypeError);
+});

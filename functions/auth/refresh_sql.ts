@@ -1,7 +1,5 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../shared/db.ts";
 import type { UserRow } from "./accounts_sql.ts";
-
-type Sql = NeonQueryFunction<false, false>;
 
 /** Lifetimes a refresh is judged by. */
 export interface RefreshPolicy {

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../shared/text.ts";
 
 /** Normalised on the way in: API.md compares emails case-insensitively. */
-export const Email = z.string().trim().toLowerCase().max(320).pipe(z.email())
+export const Email = text().trim().toLowerCase().max(320).pipe(z.email())
   .openapi({ example: "ada@example.com", type: "string", format: "email" });
 
 export const User = z.object({
@@ -14,16 +15,16 @@ export const User = z.object({
 
 export const SignupBody = z.object({
   email: Email,
-  password: z.string().min(8).max(256),
-  name: z.string().trim().min(1).max(200).nullish(),
+  password: text().min(8).max(256),
+  name: text().trim().min(1).max(200).nullish(),
 }).openapi("SignupBody");
 
 export const LoginBody = z.object({
   email: Email,
-  password: z.string().min(1).max(256),
+  password: text().min(1).max(256),
 }).openapi("LoginBody");
 
-export const RefreshBody = z.object({ refresh_token: z.string().min(1).max(512) }).openapi(
+export const RefreshBody = z.object({ refresh_token: text().min(1).max(512) }).openapi(
   "RefreshBody",
 );
 
@@ -46,16 +47,3 @@ export const Session = z.object({
   user_agent: z.string().nullable(),
   current: z.boolean(),
 }).openapi("Session");
-
-/** A JSON request body for `createRoute`. */
-export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
-  body: { required, content: { "application/json": { schema } } },
-});
-
-/** Response entries for `createRoute`. */
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-
-export const bearerSecurity = [{ bearer: [] }];

@@ -1,12 +1,12 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
-import type { UserRow } from "./accounts_sql.ts";
-
 /**
  * Queries over `auth.sessions`. Every Bearer route of the auth service
  * checks in the same statement that the token's session is still live, so
  * a revoked session's access token stops working here at once.
+ *
+ * @module
  */
-type Sql = NeonQueryFunction<false, false>;
+import type { Sql } from "../../shared/db.ts";
+import type { UserRow } from "./accounts_sql.ts";
 
 /** Who asks: the access token's `sub` and `sid`, and the idle lifetime. */
 export interface Caller {

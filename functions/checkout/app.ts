@@ -3,7 +3,8 @@ import { postgresAndRedis } from "../../shared/health.ts";
 import { cartRoutes } from "./cart/cart_routes.ts";
 import { defaultProvider, type ProviderFactory } from "./deps.ts";
 import { inventoryRoutes } from "./inventory/inventory_routes.ts";
-import { orderRoutes } from "./orders/orders_routes.ts";
+import { ordersRoutes } from "./orders/orders_routes.ts";
+import { checkoutEnvSchema } from "./env.ts";
 
 export interface CheckoutOptions {
   /** The payment provider per request's env; default: the one `PAYMENT_PROVIDER` names. */
@@ -12,9 +13,9 @@ export interface CheckoutOptions {
 
 /** The checkout service: carts, inventory, idempotent orders. Builds no clients until a request comes. */
 export function createCheckoutApp(opts: CheckoutOptions = {}) {
-  const app = createApp("checkout", postgresAndRedis);
+  const app = createApp("checkout", postgresAndRedis, checkoutEnvSchema);
   app.route("/checkout", cartRoutes());
   app.route("/checkout", inventoryRoutes());
-  app.route("/checkout", orderRoutes(opts.provider ?? defaultProvider));
+  app.route("/checkout", ordersRoutes(opts.provider ?? defaultProvider));
   return app;
 }

@@ -36,7 +36,7 @@ Deno.test("GET /checkout/openapi.json documents every checkout route with bearer
     const post = doc.paths["/checkout/orders"].post;
     assert.ok(
       post.parameters.some((p: { name: string; required: boolean }) =>
-        p.name === "idempotency-key" && p.required
+        p.name === "Idempotency-Key" && p.required
       ),
     );
     assert.equal((await f.call("GET", "/checkout/docs")).status, 200);

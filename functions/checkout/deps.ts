@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../shared/app.ts";
 import { sqlClient } from "../../shared/db.ts";
+import { deadlines } from "../../shared/deadline.ts";
 import { redisClient } from "../../shared/redis.ts";
 import { type CheckoutEnv, checkoutEnv } from "./env.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
@@ -17,15 +18,24 @@ export const defaultProvider: ProviderFactory = (env) => {
   }
 };
 
+/**
+ * Postgres and Redis clients under fresh deadlines (DB_TIMEOUT_MS and
+ * REDIS_TIMEOUT_MS from now, for all their calls together).
+ */
+export function clients(env: CheckoutEnv) {
+  const d = deadlines(env);
+  return {
+    deadlines: d,
+    sql: sqlClient(env, d.postgres),
+    // Hot paths fail fast instead of the client's ~12 s retry loop.
+    redis: redisClient(env, { retries: 1, signal: d.redis }),
+  };
+}
+
 /** This request's env and clients, created per request (never at module scope). */
 export function deps(c: Context<AppEnv>) {
   const env = checkoutEnv(c.env);
-  return {
-    env,
-    sql: sqlClient(env),
-    // Hot paths fail fast instead of the client's ~12 s retry loop.
-    redis: redisClient(env, { retries: 1 }),
-  };
+  return { env, ...clients(env) };
 }
 
 export type Deps = ReturnType<typeof deps>;

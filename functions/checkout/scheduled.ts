@@ -4,7 +4,7 @@ import { createLogger } from "../../shared/log.ts";
 import { bumpCatalogVersion } from "../../shared/catalog_version.ts";
 import { checkoutEnv } from "./env.ts";
 import { defaultProvider } from "./deps.ts";
-import { sweepAbandoned, type SweepResult } from "./orders/sweep.ts";
+import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned, type SweepResult } from "./orders/sweep.ts";
 
 /**
  * The sweep as a Workers cron job (`[env.checkout.triggers]` in
@@ -13,7 +13,11 @@ import { sweepAbandoned, type SweepResult } from "./orders/sweep.ts";
  */
 export async function runSweep(bindings: Record<string, unknown>): Promise<SweepResult> {
   const env = checkoutEnv(bindings);
-  const result = await sweepAbandoned(sqlClient(env), defaultProvider(env), env);
+  const result = await sweepAbandoned(
+    sqlClient(env, AbortSignal.timeout(SWEEP_DB_TIMEOUT_MS)),
+    defaultProvider(env),
+    env,
+  );
   if (result.flipped) await bumpCatalogVersion(redisClient(env), env.REDIS_PREFIX);
   createLogger({ service: "checkout" }, env.LOG_LEVEL).info("Sweep finished", { ...result });
   return result;

@@ -1,14 +1,11 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireRole } from "../../shared/auth.ts";
-import { sqlClient } from "../../shared/db.ts";
-import { parseEnv } from "../../shared/env.ts";
 import { validateBatch } from "./bulk.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
-import { searchEnvSchema } from "./env.ts";
+import { deps } from "./deps.ts";
 import { BULK_UPSERT } from "./product_sql.ts";
-import { jsonResponse } from "./product_schemas.ts";
 
 export const MAX_BULK = 1000;
 
@@ -20,48 +17,45 @@ const bulkResultSchema = z.object({
   ),
 }).openapi("BulkResult");
 
-export const bulkRoutes = createRouter();
+export function bulkRoutes() {
+  const router = createRouter();
 
-bulkRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/products/bulk",
-    summary: "Create or replace up to 1000 products",
-    description:
-      "Each item is validated on its own; valid items are written even when others fail.",
-    middleware: requireRole("admin"),
-    security: [{ bearer: [] }],
-    request: {
-      body: {
-        required: true,
-        content: {
-          "application/json": {
-            // Items stay unknown here: each is validated alone so one bad item does not fail the batch.
-            schema: z.object({ products: z.array(z.unknown()).min(1).max(MAX_BULK) }),
-          },
-        },
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/products/bulk",
+      operationId: "bulkUpsertProducts",
+      tags: ["products"],
+      summary: "Create or replace up to 1000 products",
+      description:
+        "Each item is validated on its own; valid items are written even when others fail.",
+      middleware: requireRole("admin"),
+      security: bearerSecurity,
+      // Items stay unknown here: each is validated alone so one bad item does not fail the batch.
+      request: jsonBody(z.object({ products: z.array(z.unknown()).min(1).max(MAX_BULK) })),
+      responses: {
+        200: jsonResponse("What was written and what was rejected", bulkResultSchema),
+        400: problemResponse("validation_failed"),
+        401: problemResponse("unauthorized"),
+        403: problemResponse("forbidden"),
+        413: problemResponse("payload_too_large"),
       },
+    }),
+    async (c) => {
+      const { env, sql } = deps(c);
+      const { valid, errors } = validateBatch(c.req.valid("json").products);
+      let created = 0;
+      let updated = 0;
+      if (valid.length) {
+        // One round trip for the whole batch.
+        const [row] = await sql.query(BULK_UPSERT, [JSON.stringify(valid)]);
+        created = row.created;
+        updated = row.updated;
+        await afterCatalogWrite(c, env);
+      }
+      return c.json({ created, updated, errors }, 200);
     },
-    responses: {
-      200: jsonResponse("What was written and what was rejected", bulkResultSchema),
-      400: problemResponse("validation_failed"),
-      401: problemResponse("unauthorized"),
-      403: problemResponse("forbidden"),
-      413: problemResponse("payload_too_large"),
-    },
-  }),
-  async (c) => {
-    const env = parseEnv(searchEnvSchema, c.env as object);
-    const { valid, errors } = validateBatch(c.req.valid("json").products);
-    let created = 0;
-    let updated = 0;
-    if (valid.length) {
-      // One round trip for the whole batch.
-      const [row] = await sqlClient(env).query(BULK_UPSERT, [JSON.stringify(valid)]);
-      created = row.created;
-      updated = row.updated;
-      await afterCatalogWrite(c, env);
-    }
-    return c.json({ created, updated, errors }, 200);
-  },
-);
+  );
+
+  return router;
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { baseEnvSchema } from "../../shared/env.ts";
+import { baseEnvSchema, parseEnv } from "../../shared/env.ts";
 import { withJwtEnv } from "../../shared/jwt.ts";
 
 /** Everything the search service reads from env: base, JWT verification and its own knobs. */
@@ -15,3 +15,7 @@ export const searchEnvSchema = withJwtEnv(
 );
 
 export type SearchEnv = z.infer<typeof searchEnvSchema>;
+
+/** The parsed search env of this request's bindings. */
+export const searchEnv = (env: unknown): SearchEnv =>
+  parseEnv(searchEnvSchema, (env ?? {}) as object);

@@ -1,13 +1,10 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { createRouter } from "../../shared/app.ts";
 import { requireRole } from "../../shared/auth.ts";
-import { sqlClient } from "../../shared/db.ts";
-import { parseEnv } from "../../shared/env.ts";
 import { ApiError, validationError } from "../../shared/errors.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
-import { searchEnvSchema } from "./env.ts";
+import { deps } from "./deps.ts";
 import {
   DELETE_PRODUCT,
   GET_PRODUCT,
@@ -16,7 +13,6 @@ import {
   UPSERT_PRODUCT,
 } from "./product_sql.ts";
 import {
-  jsonResponse,
   productBodySchema,
   productCreateSchema,
   productIdSchema,
@@ -25,12 +21,9 @@ import {
 } from "./product_schemas.ts";
 
 const idParam = z.object({ id: productIdSchema.openapi({ param: { name: "id", in: "path" } }) });
-const json = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/json": { schema } }, required: true },
-});
 const admin = {
   middleware: requireRole("admin"),
-  security: [{ bearer: [] }],
+  security: bearerSecurity,
 };
 const authErrors = {
   401: problemResponse("unauthorized"),
@@ -38,128 +31,142 @@ const authErrors = {
 };
 
 const notFound = (id: string) => new ApiError(404, "not_found", `Cannot find product "${id}"`);
-const env = (c: Context) => parseEnv(searchEnvSchema, c.env as object);
 
-export const productRoutes = createRouter();
+export function productRoutes() {
+  const router = createRouter();
 
-productRoutes.openapi(
-  createRoute({
-    method: "get",
-    path: "/products/{id}",
-    summary: "One product",
-    request: { params: idParam },
-    responses: {
-      200: jsonResponse("The product", productSchema),
-      404: problemResponse("not_found"),
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/products/{id}",
+      operationId: "getProduct",
+      tags: ["products"],
+      security: [],
+      summary: "One product",
+      request: { params: idParam },
+      responses: {
+        200: jsonResponse("The product", productSchema),
+        404: problemResponse("not_found"),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const [row] = await deps(c).sql.query(GET_PRODUCT, [id]);
+      if (!row) throw notFound(id);
+      return c.json(row.product, 200);
     },
-  }),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const [row] = await sqlClient(env(c)).query(GET_PRODUCT, [id]);
-    if (!row) throw notFound(id);
-    return c.json(row.product, 200);
-  },
-);
+  );
 
-productRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/products",
-    summary: "Create a product",
-    ...admin,
-    request: json(productCreateSchema),
-    responses: {
-      201: jsonResponse("Created", productSchema),
-      400: problemResponse("validation_failed"),
-      ...authErrors,
-      409: problemResponse("already_exists"),
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/products",
+      operationId: "createProduct",
+      tags: ["products"],
+      summary: "Create a product",
+      ...admin,
+      request: jsonBody(productCreateSchema),
+      responses: {
+        201: jsonResponse("Created", productSchema),
+        400: problemResponse("validation_failed"),
+        ...authErrors,
+        409: problemResponse("already_exists"),
+      },
+    }),
+    async (c) => {
+      const { env, sql } = deps(c);
+      const input = c.req.valid("json");
+      const [row] = await sql.query(INSERT_PRODUCT, [JSON.stringify([input])]);
+      if (!row) {
+        throw new ApiError(409, "already_exists", `Cannot create product "${input.id}": it exists`);
+      }
+      await afterCatalogWrite(c, env);
+      return c.json(row.product, 201);
     },
-  }),
-  async (c) => {
-    const e = env(c);
-    const input = c.req.valid("json");
-    const [row] = await sqlClient(e).query(INSERT_PRODUCT, [JSON.stringify([input])]);
-    if (!row) {
-      throw new ApiError(409, "already_exists", `Cannot create product "${input.id}": it exists`);
-    }
-    await afterCatalogWrite(c, e);
-    return c.json(row.product, 201);
-  },
-);
+  );
 
-productRoutes.openapi(
-  createRoute({
-    method: "put",
-    path: "/products/{id}",
-    summary: "Create or replace a product",
-    ...admin,
-    request: { params: idParam, ...json(productBodySchema) },
-    responses: {
-      200: jsonResponse("Replaced", productSchema),
-      201: jsonResponse("Created", productSchema),
-      400: problemResponse("validation_failed"),
-      ...authErrors,
+  router.openapi(
+    createRoute({
+      method: "put",
+      path: "/products/{id}",
+      operationId: "putProduct",
+      tags: ["products"],
+      summary: "Create or replace a product",
+      ...admin,
+      request: { params: idParam, ...jsonBody(productBodySchema) },
+      responses: {
+        200: jsonResponse("Replaced", productSchema),
+        201: jsonResponse("Created", productSchema),
+        400: problemResponse("validation_failed"),
+        ...authErrors,
+      },
+    }),
+    async (c) => {
+      const { env, sql } = deps(c);
+      const { id } = c.req.valid("param");
+      const input = c.req.valid("json");
+      if (input.id !== undefined && input.id !== id) {
+        throw validationError([{ path: "id", message: `Must match the id in the path ("${id}")` }]);
+      }
+      const [row] = await sql.query(UPSERT_PRODUCT, [JSON.stringify([{ ...input, id }])]);
+      await afterCatalogWrite(c, env);
+      return row.created ? c.json(row.product, 201) : c.json(row.product, 200);
     },
-  }),
-  async (c) => {
-    const e = env(c);
-    const { id } = c.req.valid("param");
-    const input = c.req.valid("json");
-    if (input.id !== undefined && input.id !== id) {
-      throw validationError([{ path: "id", message: `Must match the id in the path ("${id}")` }]);
-    }
-    const [row] = await sqlClient(e).query(UPSERT_PRODUCT, [JSON.stringify([{ ...input, id }])]);
-    await afterCatalogWrite(c, e);
-    return row.created ? c.json(row.product, 201) : c.json(row.product, 200);
-  },
-);
+  );
 
-productRoutes.openapi(
-  createRoute({
-    method: "patch",
-    path: "/products/{id}",
-    summary: "Change some fields of a product",
-    ...admin,
-    request: { params: idParam, ...json(productPatchSchema) },
-    responses: {
-      200: jsonResponse("Updated", productSchema),
-      400: problemResponse("validation_failed"),
-      ...authErrors,
-      404: problemResponse("not_found"),
+  router.openapi(
+    createRoute({
+      method: "patch",
+      path: "/products/{id}",
+      operationId: "patchProduct",
+      tags: ["products"],
+      summary: "Change some fields of a product",
+      ...admin,
+      request: { params: idParam, ...jsonBody(productPatchSchema) },
+      responses: {
+        200: jsonResponse("Updated", productSchema),
+        400: problemResponse("validation_failed"),
+        ...authErrors,
+        404: problemResponse("not_found"),
+      },
+    }),
+    async (c) => {
+      const { env, sql } = deps(c);
+      const { id } = c.req.valid("param");
+      const [row] = await sql.query(PATCH_PRODUCT, [
+        id,
+        JSON.stringify(c.req.valid("json")),
+      ]);
+      if (!row) throw notFound(id);
+      await afterCatalogWrite(c, env);
+      return c.json(row.product, 200);
     },
-  }),
-  async (c) => {
-    const e = env(c);
-    const { id } = c.req.valid("param");
-    const [row] = await sqlClient(e).query(PATCH_PRODUCT, [
-      id,
-      JSON.stringify(c.req.valid("json")),
-    ]);
-    if (!row) throw notFound(id);
-    await afterCatalogWrite(c, e);
-    return c.json(row.product, 200);
-  },
-);
+  );
 
-productRoutes.openapi(
-  createRoute({
-    method: "delete",
-    path: "/products/{id}",
-    summary: "Delete a product",
-    ...admin,
-    request: { params: idParam },
-    responses: {
-      204: { description: "Deleted" },
-      ...authErrors,
-      404: problemResponse("not_found"),
+  router.openapi(
+    createRoute({
+      method: "delete",
+      path: "/products/{id}",
+      operationId: "deleteProduct",
+      tags: ["products"],
+      summary: "Delete a product",
+      ...admin,
+      request: { params: idParam },
+      responses: {
+        204: { description: "Deleted" },
+        ...authErrors,
+        404: problemResponse("not_found"),
+      },
+    }),
+    async (c) => {
+      const { env, sql } = deps(c);
+      const { id } = c.req.valid("param");
+      const [row] = await sql.query(DELETE_PRODUCT, [id]);
+      if (!row) throw notFound(id);
+      await afterCatalogWrite(c, env);
+      return c.body(null, 204);
     },
-  }),
-  async (c) => {
-    const e = env(c);
-    const { id } = c.req.valid("param");
-    const [row] = await sqlClient(e).query(DELETE_PRODUCT, [id]);
-    if (!row) throw notFound(id);
-    await afterCatalogWrite(c, e);
-    return c.body(null, 204);
-  },
-);
+  );
+
+  return router;
+}

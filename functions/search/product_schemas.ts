@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { storable, text } from "../../shared/text.ts";
 
 /** A client-chosen SKU, as catalog.products' CHECK constraint spells it. */
-export const productIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
+export const productIdSchema = text().regex(/^[A-Za-z0-9._-]{1,64}$/, {
   message: "Must be 1–64 characters of A-Z, a-z, 0-9, '.', '_' or '-'",
 });
 
@@ -10,15 +11,15 @@ const INT4_MAX = 2_147_483_647;
 // Each field once, without defaults, so that PATCH (a subset) and POST/PUT
 // (defaults applied) share the same rules, which mirror the table's CHECKs.
 const fields = {
-  name: z.string().trim().min(1).max(500),
-  description: z.string().max(20_000),
-  brand: z.string().trim().max(200),
+  name: text().trim().min(1).max(500),
+  description: text().max(20_000),
+  brand: text().trim().max(200),
   // Duplicates would be counted twice by the category facet.
-  categories: z.array(z.string().trim().min(1).max(200)).max(50)
+  categories: z.array(text().trim().min(1).max(200)).max(50)
     .transform((list) => [...new Set(list)]),
   price_cents: z.int().min(0).max(INT4_MAX),
   currency: z.literal("USD"),
-  image_url: z.url({ protocol: /^https?$/ }).max(2048).nullable(),
+  image_url: z.url({ protocol: /^https?$/ }).max(2048).refine(...storable).nullable(),
   rating: z.number().min(0).max(5).nullable(),
   popularity: z.int().min(0).max(INT4_MAX),
 };
@@ -64,9 +65,3 @@ export const productSchema = z.object({
 }).openapi("Product");
 
 export type Product = z.infer<typeof productSchema>;
-
-/** A JSON response entry for createRoute. */
-export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { "application/json": { schema } },
-});

@@ -1,15 +1,12 @@
-import { problemResponse } from "../../shared/openapi.ts";
+import { jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import { endTime, setMetric, startTime } from "hono/timing";
 import { createRouter } from "../../shared/app.ts";
-import { parseEnv } from "../../shared/env.ts";
-import { redisClient } from "../../shared/redis.ts";
 import { cacheLookup, type CacheOutcome, cacheRef, cacheStore } from "./cache.ts";
 import { decodeCursor } from "./cursor.ts";
-import { searchEnvSchema } from "./env.ts";
+import { deps } from "./deps.ts";
 import { normaliseSearch } from "./normalise.ts";
-import { jsonResponse } from "./product_schemas.ts";
 import { runSearch } from "./search_service.ts";
 import {
   searchQuerySchema,
@@ -22,6 +19,9 @@ import { runSuggest } from "./suggest_service.ts";
 const searchRoute = createRoute({
   method: "get",
   path: "/products",
+  operationId: "searchProducts",
+  tags: ["search"],
+  security: [],
   summary: "Search the catalog",
   description:
     "Typo-tolerant full-text search with filters, disjunctive facets, sorting and keyset pagination.",
@@ -35,6 +35,9 @@ const searchRoute = createRoute({
 const suggestRoute = createRoute({
   method: "get",
   path: "/suggest",
+  operationId: "suggest",
+  tags: ["search"],
+  security: [],
   summary: "Prefix completions from product names, brands and categories",
   request: { query: suggestQuerySchema },
   responses: {
@@ -42,13 +45,6 @@ const suggestRoute = createRoute({
     400: problemResponse("validation_failed"),
   },
 });
-
-/** A Redis client for the hot path: no retries, so a dead Redis costs one failed request. */
-function cacheClient(env: ReturnType<typeof parseSearchEnv>) {
-  return redisClient(env, { retries: 0 });
-}
-
-const parseSearchEnv = (c: Context) => parseEnv(searchEnvSchema, c.env as object);
 
 function reportCache(c: Context, outcome: CacheOutcome) {
   setMetric(c, "cache", outcome.status);
@@ -69,52 +65,56 @@ function json<T>(c: Context, body: string): TypedResponse<T, 200, "json"> {
 type SearchResult = z.infer<typeof searchResultSchema>;
 type SuggestResult = z.infer<typeof suggestResultSchema>;
 
-export const searchRoutes = createRouter();
+export function searchRoutes() {
+  const router = createRouter();
 
-searchRoutes.openapi(searchRoute, async (c) => {
-  const started = performance.now();
-  const env = parseSearchEnv(c);
-  const n = normaliseSearch(c.req.valid("query"));
-  const cursor = c.req.valid("query").cursor;
-  const after = cursor ? await decodeCursor(env.SEARCH_CURSOR_SECRET, n.canonical, cursor) : null;
+  router.openapi(searchRoute, async (c) => {
+    const started = performance.now();
+    const { env, cache } = deps(c);
+    const n = normaliseSearch(c.req.valid("query"));
+    const cursor = c.req.valid("query").cursor;
+    const after = cursor ? await decodeCursor(env.SEARCH_CURSOR_SECRET, n.canonical, cursor) : null;
 
-  const ref = await cacheRef(cacheClient(env), env.REDIS_PREFIX, "products", n.cacheKey);
-  startTime(c, "redis");
-  const cached = await cacheLookup(ref, env.SEARCH_REDIS_TIMEOUT_MS);
-  endTime(c, "redis");
-  reportCache(c, cached);
-  // Cached bodies end with "}" and lack took_ms, which is this request's own.
-  const withTook = (body: string) =>
-    `${body.slice(0, -1)},"took_ms":${Math.round(performance.now() - started)}}`;
-  if (cached.status === "hit") return json<SearchResult>(c, withTook(cached.body));
+    const ref = await cacheRef(cache, env.REDIS_PREFIX, "products", n.cacheKey);
+    startTime(c, "redis");
+    const cached = await cacheLookup(ref, env.SEARCH_REDIS_TIMEOUT_MS);
+    endTime(c, "redis");
+    reportCache(c, cached);
+    // Cached bodies end with "}" and lack took_ms, which is this request's own.
+    const withTook = (body: string) =>
+      `${body.slice(0, -1)},"took_ms":${Math.round(performance.now() - started)}}`;
+    if (cached.status === "hit") return json<SearchResult>(c, withTook(cached.body));
 
-  startTime(c, "db");
-  const body = JSON.stringify(await runSearch(env, n, after));
-  endTime(c, "db");
-  if (cached.status === "miss") {
-    cacheStore(c, ref, cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
-  }
-  return json<SearchResult>(c, withTook(body));
-});
+    startTime(c, "db");
+    const body = JSON.stringify(await runSearch(env, n, after));
+    endTime(c, "db");
+    if (cached.status === "miss") {
+      cacheStore(c, ref, cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
+    }
+    return json<SearchResult>(c, withTook(body));
+  });
 
-searchRoutes.openapi(suggestRoute, async (c) => {
-  const env = parseSearchEnv(c);
-  const { q, limit } = c.req.valid("query");
-  const normalised = q.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
-  const ref = await cacheRef(
-    cacheClient(env),
-    env.REDIS_PREFIX,
-    "suggest",
-    JSON.stringify([normalised, limit]),
-  );
-  const cached = await cacheLookup(ref, env.SEARCH_REDIS_TIMEOUT_MS);
-  reportCache(c, cached);
-  if (cached.status === "hit") return json<SuggestResult>(c, cached.body);
-  startTime(c, "db");
-  const body = JSON.stringify({ suggestions: await runSuggest(env, normalised, limit) });
-  endTime(c, "db");
-  if (cached.status === "miss") {
-    cacheStore(c, ref, cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
-  }
-  return json<SuggestResult>(c, body);
-});
+  router.openapi(suggestRoute, async (c) => {
+    const { env, cache } = deps(c);
+    const { q, limit } = c.req.valid("query");
+    const normalised = q.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+    const ref = await cacheRef(
+      cache,
+      env.REDIS_PREFIX,
+      "suggest",
+      JSON.stringify([normalised, limit]),
+    );
+    const cached = await cacheLookup(ref, env.SEARCH_REDIS_TIMEOUT_MS);
+    reportCache(c, cached);
+    if (cached.status === "hit") return json<SuggestResult>(c, cached.body);
+    startTime(c, "db");
+    const body = JSON.stringify({ suggestions: await runSuggest(env, normalised, limit) });
+    endTime(c, "db");
+    if (cached.status === "miss") {
+      cacheStore(c, ref, cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
+    }
+    return json<SuggestResult>(c, body);
+  });
+
+  return router;
+}

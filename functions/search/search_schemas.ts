@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../shared/text.ts";
 import { productSchema } from "./product_schemas.ts";
 
 export const SORTS = ["relevance", "price_asc", "price_desc", "newest", "popularity"] as const;
@@ -6,7 +7,7 @@ export type Sort = (typeof SORTS)[number];
 
 // A repeatable parameter arrives as a string once and as an array when repeated.
 const repeatable = (name: string) =>
-  z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(50)])
+  z.union([text().min(1).max(200), z.array(text().min(1).max(200)).max(50)])
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
     .openapi({ param: { name, in: "query", style: "form", explode: true } });
@@ -15,7 +16,7 @@ const cents = z.coerce.number().int().min(0).max(2_147_483_647).optional();
 
 /** GET /search/products query parameters. */
 export const searchQuerySchema = z.object({
-  q: z.string().max(200).optional(),
+  q: text().max(200).optional(),
   category: repeatable("category"),
   brand: repeatable("brand"),
   min_price: cents,
@@ -25,7 +26,7 @@ export const searchQuerySchema = z.object({
   ),
   sort: z.enum(SORTS).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(1000).optional(),
+  cursor: text().min(1).max(1000).optional(),
 }).refine(
   (p) => p.min_price === undefined || p.max_price === undefined || p.min_price <= p.max_price,
   {
@@ -56,7 +57,7 @@ export const searchResultSchema = z.object({
 
 /** GET /search/suggest query parameters. */
 export const suggestQuerySchema = z.object({
-  q: z.string().min(1).max(100),
+  q: text().min(1).max(100),
   limit: z.coerce.number().int().min(1).max(20).default(8),
 });
 

@@ -57,7 +57,6 @@ const CSP = [
 function pages() {
   const app = new Hono<StorefrontEnv>();
   app.use(async function storefrontHeaders(c, next) {
-    config(c); // a missing variable fails here, named, before any page work
     c.set("cartCount", cartCount(c));
     await next();
     c.header("Content-Security-Policy", CSP);
@@ -105,7 +104,7 @@ function pages() {
 
 /** The storefront function: assets, the pages, and /storefront/health and /ready. */
 export function createStorefrontApp(): App {
-  const app = createApp("storefront", servicesAnswer);
+  const app = createApp("storefront", servicesAnswer, storefrontEnvSchema);
   app.route("/", assetRoutes);
   app.route("/", pages());
   return app;

@@ -66,7 +66,7 @@ async function placeOrder(c: Ctx, key: string, form: CheckoutForm) {
   };
   for (let attempt = 0;; attempt++) {
     const res = await api(c).checkout.POST("/checkout/orders", {
-      params: { header: { "idempotency-key": key } },
+      params: { header: { "Idempotency-Key": key } },
       body,
     });
     const problem = res.error as Problem | undefined;

@@ -1,18 +1,22 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { text } from "../../../shared/text.ts";
 import { createRouter } from "../../../shared/app.ts";
 import { requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { deps } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
-import { problemResponse } from "../../../shared/openapi.ts";
+import {
+  bearerSecurity,
+  jsonBody,
+  jsonResponse,
+  problemResponse,
+} from "../../../shared/openapi.ts";
 import { cartSchema, productIdParam, quantityBody } from "./cart_schemas.ts";
 import { cartKey, clearCart, readCart, writeLine } from "./store.ts";
 import { buildCart, fetchPrices, priceCart } from "./view.ts";
 
-const cartOk = {
-  200: { description: "The cart", content: { "application/json": { schema: cartSchema } } },
-};
-const common = { tags: ["cart"], security: [{ bearer: [] }], middleware: requireUser() };
+const cartOk = { 200: jsonResponse("The cart", cartSchema) };
+const common = { tags: ["cart"], security: bearerSecurity, middleware: requireUser() };
 
 /** `/cart`: one cart per user in Redis, priced from the catalog on every read. */
 export function cartRoutes() {
@@ -24,6 +28,8 @@ export function cartRoutes() {
       ...common,
       method: "get",
       path: "/cart",
+      operationId: "getCart",
+      summary: "The user's cart",
       responses: { ...cartOk, ...authErrors },
     }),
     async (c) => {
@@ -39,10 +45,9 @@ export function cartRoutes() {
       ...common,
       method: "put",
       path: "/cart/items/{product_id}",
-      request: {
-        params: productIdParam,
-        body: { content: { "application/json": { schema: quantityBody } }, required: true },
-      },
+      operationId: "setCartItem",
+      summary: "Set the quantity of one product in the cart (0 removes it)",
+      request: { params: productIdParam, ...jsonBody(quantityBody) },
       responses: {
         ...cartOk,
         400: problemResponse("Invalid quantity or product id"),
@@ -81,7 +86,9 @@ export function cartRoutes() {
       ...common,
       method: "delete",
       path: "/cart/items/{product_id}",
-      request: { params: z.object({ product_id: z.string().min(1).max(200) }) },
+      operationId: "removeCartItem",
+      summary: "Remove one product from the cart",
+      request: { params: z.object({ product_id: text().min(1).max(200) }) },
       responses: { ...cartOk, ...authErrors },
     }),
     async (c) => {
@@ -98,6 +105,8 @@ export function cartRoutes() {
       ...common,
       method: "delete",
       path: "/cart",
+      operationId: "clearCart",
+      summary: "Empty the cart",
       responses: { 204: { description: "The cart is empty" }, ...authErrors },
     }),
     async (c) => {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../../shared/text.ts";
 
 /** API.md `cart`. */
 export const cartSchema = z.object({
@@ -16,7 +17,7 @@ export const cartSchema = z.object({
 
 /** A catalog product id (a SKU, as search defines it). */
 export const productIdParam = z.object({
-  product_id: z.string().regex(
+  product_id: text().regex(
     /^[A-Za-z0-9._-]{1,64}$/,
     "Must be 1-64 characters of A-Z a-z 0-9 . _ -",
   )

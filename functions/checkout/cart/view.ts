@@ -1,4 +1,4 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import type { CartLine } from "./store.ts";
 
 /** A priced cart as API.md's `cart`. */
@@ -30,9 +30,6 @@ export const PRICE_LINES_SQL = `
   FROM catalog.product_prices p
   LEFT JOIN checkout.inventory i ON i.product_id = p.id
   WHERE p.id = ANY($1::text[])`;
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
 
 /** Catalog price and stock of `ids` (one round trip; none for no ids). */
 export async function fetchPrices(sql: Sql, ids: string[]): Promise<Map<string, PriceRow>> {

@@ -4,7 +4,12 @@ import { requireRole } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { deps } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
-import { problemResponse } from "../../../shared/openapi.ts";
+import {
+  bearerSecurity,
+  jsonBody,
+  jsonResponse,
+  problemResponse,
+} from "../../../shared/openapi.ts";
 import { productIdParam } from "../cart/cart_schemas.ts";
 import { announceStockFlip, crossesZero } from "../stock_signal.ts";
 import { inventorySchema, onHandBody } from "./inventory_schemas.ts";
@@ -12,13 +17,10 @@ import { getInventory, setOnHand } from "./inventory_sql.ts";
 
 const common = {
   tags: ["inventory"],
-  security: [{ bearer: [] }],
+  security: bearerSecurity,
   middleware: requireRole("admin"),
 };
-const ok = {
-  description: "Stock of the product",
-  content: { "application/json": { schema: inventorySchema } },
-};
+const ok = jsonResponse("Stock of the product", inventorySchema);
 const forbidden = { 403: problemResponse("Not an admin") };
 
 /** `/inventory/:product_id`: admin view and control of stock. */
@@ -30,6 +32,8 @@ export function inventoryRoutes() {
       ...common,
       method: "get",
       path: "/inventory/{product_id}",
+      operationId: "getInventory",
+      summary: "Stock of one product (admin)",
       request: { params: productIdParam },
       responses: {
         200: ok,
@@ -53,10 +57,9 @@ export function inventoryRoutes() {
       ...common,
       method: "put",
       path: "/inventory/{product_id}",
-      request: {
-        params: productIdParam,
-        body: { content: { "application/json": { schema: onHandBody } }, required: true },
-      },
+      operationId: "setInventory",
+      summary: "Set the stock on hand of one product (admin)",
+      request: { params: productIdParam, ...jsonBody(onHandBody) },
       responses: {
         200: ok,
         400: problemResponse("Invalid on_hand"),

@@ -1,7 +1,4 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
+import type { Sql } from "../../../shared/db.ts";
 
 export interface Inventory {
   product_id: string;

@@ -1,9 +1,6 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import type { CartLine } from "../cart/store.ts";
 import { type Order, ORDER_JSON } from "./order_json.ts";
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
 
 export interface BeginInput {
   userId: string;

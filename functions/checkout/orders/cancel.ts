@@ -1,11 +1,8 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { type PaymentProvider, refundKey } from "../payments/provider.ts";
 import { isOrderId } from "./read_sql.ts";
 import { type Order, ORDER_JSON } from "./order_json.ts";
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
 
 type Target = { status: string; charge_id: string | null; total_cents: number };
 

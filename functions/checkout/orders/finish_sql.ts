@@ -1,8 +1,5 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import { ORDER_JSON } from "./order_json.ts";
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
 
 /** The response stored on an idempotency key: what every replay answers. */
 export interface StoredResponse {

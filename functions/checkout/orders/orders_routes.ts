@@ -2,32 +2,35 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../../shared/app.ts";
 import { requireRole, requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
-import { defaultProvider, deps, type ProviderFactory } from "../deps.ts";
+import { clients, defaultProvider, deps, type ProviderFactory } from "../deps.ts";
 import { authErrors } from "../problem_schema.ts";
-import { problemResponse } from "../../../shared/openapi.ts";
+import {
+  bearerSecurity,
+  jsonBody,
+  jsonResponse,
+  problemResponse,
+} from "../../../shared/openapi.ts";
 import { announceStockFlip } from "../stock_signal.ts";
 import { cancelOrder } from "./cancel.ts";
 import type { Order } from "./order_json.ts";
 import { placeOrder } from "./place.ts";
 import { decodeCursor, getOrder, listOrders } from "./read_sql.ts";
 import {
-  idempotencyHeader,
+  idempotencyKeyParameter,
   listQuery,
   orderIdParam,
   orderSchema,
   placeOrderBody,
 } from "./orders_schemas.ts";
-import { sweepAbandoned } from "./sweep.ts";
+import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned } from "./sweep.ts";
+import { sqlClient } from "../../../shared/db.ts";
 
-const common = { tags: ["orders"], security: [{ bearer: [] }], middleware: requireUser() };
-const orderJson = (description: string) => ({
-  description,
-  content: { "application/json": { schema: orderSchema } },
-});
+const common = { tags: ["orders"], security: bearerSecurity, middleware: requireUser() };
+const orderJson = (description: string) => jsonResponse(description, orderSchema);
 const notFound = { 404: problemResponse("No such order (or not yours)") };
 
 /** `/orders`: placing (idempotent), reading and canceling orders, and the sweep. */
-export function orderRoutes(provider: ProviderFactory = defaultProvider) {
+export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
   const router = createRouter();
 
   router.openapi(
@@ -35,10 +38,10 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "post",
       path: "/orders",
-      request: {
-        headers: idempotencyHeader,
-        body: { content: { "application/json": { schema: placeOrderBody } }, required: true },
-      },
+      operationId: "placeOrder",
+      summary: "Place an order from the cart (idempotent)",
+      parameters: [idempotencyKeyParameter],
+      request: jsonBody(placeOrderBody),
       responses: {
         201: orderJson("The order, paid; the cart is emptied"),
         400: problemResponse("`idempotency_key_required` or `validation_failed`"),
@@ -52,7 +55,7 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
       },
     }),
     async (c) => {
-      const key = c.req.valid("header")["idempotency-key"];
+      const key = c.req.header("Idempotency-Key");
       if (key === undefined || key.length < 1 || key.length > 255) {
         throw new ApiError(
           400,
@@ -60,12 +63,14 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
           "An Idempotency-Key header of 1-255 characters is required",
         );
       }
-      const { env, sql, redis } = deps(c);
+      const { env, sql, redis, deadlines } = deps(c);
       const answer = await placeOrder({
         c,
         env,
         sql,
         redis,
+        deadlines,
+        afterCharge: () => clients(env),
         provider: provider(env),
         userId: c.get("user").id,
         key,
@@ -84,19 +89,17 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "get",
       path: "/orders",
+      operationId: "listOrders",
+      summary: "The user's orders, newest first",
       request: { query: listQuery },
       responses: {
-        200: {
-          description: "Own orders (or, for an admin with `scope=all`, everyone's), newest first",
-          content: {
-            "application/json": {
-              schema: z.object({
-                orders: z.array(orderSchema),
-                next_cursor: z.string().nullable(),
-              }),
-            },
-          },
-        },
+        200: jsonResponse(
+          "Own orders (or, for an admin with `scope=all`, everyone's), newest first",
+          z.object({
+            orders: z.array(orderSchema),
+            next_cursor: z.string().nullable(),
+          }),
+        ),
         400: problemResponse("`validation_failed` or `invalid_cursor`"),
         403: problemResponse("`scope=all` without the admin role"),
         ...authErrors,
@@ -125,6 +128,8 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "get",
       path: "/orders/{id}",
+      operationId: "getOrder",
+      summary: "One order",
       request: { params: orderIdParam },
       responses: { 200: orderJson("The order"), ...notFound, ...authErrors },
     }),
@@ -142,6 +147,8 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
       ...common,
       method: "post",
       path: "/orders/{id}/cancel",
+      operationId: "cancelOrder",
+      summary: "Cancel a paid order: refund and restock",
       request: { params: orderIdParam },
       responses: {
         200: orderJson("The order, canceled; payment refunded, stock returned"),
@@ -166,33 +173,32 @@ export function orderRoutes(provider: ProviderFactory = defaultProvider) {
   router.openapi(
     createRoute({
       tags: ["orders"],
-      security: [{ bearer: [] }],
+      security: bearerSecurity,
       middleware: requireRole("admin"),
       method: "post",
       path: "/sweep",
+      operationId: "sweepOrders",
+      summary: "Settle abandoned pending orders (admin)",
       description:
         "Resolves abandoned pending orders and prunes old idempotency keys (cron runs the same function)",
       responses: {
-        200: {
-          description: "What the sweep did",
-          content: {
-            "application/json": {
-              schema: z.object({
-                paid: z.int(),
-                released: z.int(),
-                skipped: z.int(),
-                pruned: z.int(),
-                flipped: z.boolean(),
-              }),
-            },
-          },
-        },
+        200: jsonResponse(
+          "What the sweep did",
+          z.object({
+            paid: z.int(),
+            released: z.int(),
+            skipped: z.int(),
+            pruned: z.int(),
+            flipped: z.boolean(),
+          }),
+        ),
         ...authErrors,
         403: problemResponse("Not an admin"),
       },
     }),
     async (c) => {
-      const { env, sql } = deps(c);
+      const { env } = deps(c);
+      const sql = sqlClient(env, AbortSignal.timeout(SWEEP_DB_TIMEOUT_MS));
       const result = await sweepAbandoned(sql, provider(env), env);
       announceStockFlip(c, env, result.flipped);
       return c.json(result, 200);

@@ -1,15 +1,16 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../../shared/text.ts";
 import { TEST_PAYMENT_METHODS } from "../payments/test_provider.ts";
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const line = (max: number) => text().trim().min(1).max(max);
 
 export const shippingAddressSchema = z.object({
-  name: text(200),
-  line1: text(200),
-  line2: z.string().trim().max(200).optional(),
-  city: text(100),
-  postal_code: text(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code such as "US"')
+  name: line(200),
+  line1: line(200),
+  line2: text().trim().max(200).optional(),
+  city: line(100),
+  postal_code: line(20),
+  country: text().regex(/^[A-Z]{2}$/, 'Must be an ISO 3166-1 alpha-2 code such as "US"')
     .openapi({ example: "US" }),
 }).openapi("ShippingAddress");
 
@@ -52,20 +53,28 @@ export const orderSchema = z.object({
 }).openapi("Order");
 
 export const orderIdParam = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" }, format: "uuid" }),
+  id: text().openapi({ param: { name: "id", in: "path" }, format: "uuid" }),
 });
 
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   scope: z.enum(["own", "all"]).default("own").openapi({
     description: "`all`: every customer's orders (admins only; 403 otherwise)",
   }),
 });
 
-export const idempotencyHeader = z.object({
-  "idempotency-key": z.string().optional().openapi({
-    param: { name: "idempotency-key", in: "header", required: true },
-    description: "1-255 characters; scoped to the user; replays return the first response",
-  }),
-});
+/**
+ * The `Idempotency-Key` header, declared as a plain OpenAPI parameter so the
+ * document spells it as the contract does (a zod header schema would have to
+ * use Hono's lower-cased key as the name). The route checks it by hand to
+ * answer `idempotency_key_required` rather than a generic validation error.
+ */
+export const idempotencyKeyParameter = {
+  name: "Idempotency-Key",
+  in: "header" as const,
+  required: true,
+  description: "1-255 characters; scoped to the user; replays return the first response",
+  schema: { type: "string" as const, minLength: 1, maxLength: 255 },
+  example: "8e0f1c2a-5b7d-4c3e-9f10-2a3b4c5d6e7f",
+};

@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import type { Context } from "hono";
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import type { AppEnv } from "../../../shared/app.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { cartKey, clearCart, readCart } from "../cart/store.ts";
@@ -19,13 +19,18 @@ import { requestFingerprint } from "./fingerprint.ts";
 import { cartEmpty, insufficientStock, paymentDeclined } from "./responses.ts";
 import type { PlaceOrderBody } from "./orders_schemas.ts";
 import { withTimeout } from "../../../shared/timeout.ts";
+import type { Deadlines } from "../../../shared/deadline.ts";
+import { serviceUnavailable } from "../../../shared/unavailable.ts";
 
 export interface PlaceOrder {
   c: Context<AppEnv>;
   env: CheckoutEnv;
-  // deno-lint-ignore no-explicit-any
-  sql: NeonQueryFunction<any, any>;
+  sql: Sql;
   redis: Redis;
+  /** The deadlines `sql` and `redis` run under. */
+  deadlines: Deadlines;
+  /** Clients under fresh deadlines, for the work after a charge. */
+  afterCharge: () => { sql: PlaceOrder["sql"]; redis: Redis };
   provider: PaymentProvider;
   userId: string;
   key: string;
@@ -38,6 +43,12 @@ export interface PlaceOrder {
  * provider, Postgres 1 (phase 3), Redis 1 (empty the cart). Any failure after
  * the key is claimed ends the lease early and leaves the key at its last
  * recovery point, from which a retry with the same key (or the sweep) goes on.
+ *
+ * Deadlines: the charge starts only while the request's Postgres and Redis
+ * deadlines hold, so a request that answered 503 never charges later; the
+ * charge has its own PAYMENT_TIMEOUT_MS; what follows a charge runs under
+ * fresh deadlines (a slow charge must not doom the commit of a paid order),
+ * and if it fails anyway the order stays pending for a retry or the sweep.
  */
 export async function placeOrder(p: PlaceOrder): Promise<StoredResponse> {
   const { c, env, sql, redis } = p;
@@ -94,6 +105,10 @@ export async function placeOrder(p: PlaceOrder): Promise<StoredResponse> {
       );
     }
     const order = k.order!;
+    // Past the deadline the client has its 503 (or is about to): charging now
+    // would charge an order whose request failed. Nothing is charged; a retry
+    // with the same key resumes the pending order, or the sweep releases it.
+    if (p.deadlines.postgres.aborted) throw serviceUnavailable("Postgres");
     let charge: ChargeResult;
     try {
       charge = await withTimeout(
@@ -120,17 +135,18 @@ export async function placeOrder(p: PlaceOrder): Promise<StoredResponse> {
         { order_id: order.id },
       );
     }
+    const after = p.afterCharge();
     if (charge.status === "succeeded") {
-      const answer = await commitPaid(sql, order.id, charge.chargeId);
+      const answer = await commitPaid(after.sql, order.id, charge.chargeId);
       if (answer.status === 201) {
         // The order is paid whatever Redis does; a cart left behind is a nuisance, not an error.
-        await clearCart(redis, cart).catch((err) =>
+        await clearCart(after.redis, cart).catch((err) =>
           c.get("log").warn("Cannot empty the cart", { err })
         );
       }
       return answer;
     }
-    const released = await releaseOrder(sql, {
+    const released = await releaseOrder(after.sql, {
       orderId: order.id,
       paymentStatus: "failed",
       declineCode: charge.declineCode,

@@ -1,9 +1,6 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import { type Order, ORDER_JSON } from "./order_json.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../../shared/encoding.ts";
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,11 +1,8 @@
-import type { NeonQueryFunction } from "@neondatabase/serverless";
+import type { Sql } from "../../../shared/db.ts";
 import type { CheckoutEnv } from "../env.ts";
 import { chargeKey, type PaymentProvider } from "../payments/provider.ts";
 import { commitPaid, releaseOrder } from "./finish_sql.ts";
 import { orderAbandoned, paymentDeclined } from "./responses.ts";
-
-// deno-lint-ignore no-explicit-any
-type Sql = NeonQueryFunction<any, any>;
 
 export interface SweepResult {
   /** Abandoned orders the provider had charged: committed and marked paid. */
@@ -19,6 +16,13 @@ export interface SweepResult {
   /** True when a released order put a product back in stock (bump the catalog version). */
   flipped: boolean;
 }
+
+/**
+ * The sweep's Postgres deadline. It is maintenance (cron, or an admin's
+ * call), resolving up to 100 orders with a provider call each: it may take
+ * longer than a shopper's request (DB_TIMEOUT_MS), but never hang.
+ */
+export const SWEEP_DB_TIMEOUT_MS = 30_000;
 
 /** The path stored responses name as `instance`: the one the original request used. */
 const ORDERS_PATH = "/checkout/orders";
