@@ -43,7 +43,7 @@ export interface CheckoutState {
   cart: CartView;
   form: CheckoutForm;
   /** The Idempotency-Key of this attempt: a resubmit of this form reuses it. */
-  key: string;
+  idempotencyKey: string;
   top?: string;
   errors: Record<string, string>;
   /** product id → what is left, from a 409 insufficient_stock. */
@@ -98,7 +98,7 @@ export function CheckoutPage(props: CheckoutState) {
         </p>
       </section>
       <form method="post" action="/order">
-        <input type="hidden" name="idempotency_key" value={props.key} />
+        <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
         <h2>Shipping address</h2>
         {text("name", "Full name", "name")}
         {text("line1", "Address", "address-line1")}

@@ -42,7 +42,7 @@ orderRoutes.get("/order", async (c) => {
     <CheckoutPage
       cart={cart}
       form={EMPTY}
-      key={crypto.randomUUID()}
+      idempotencyKey={crypto.randomUUID()}
       errors={{}}
       short={new Map()}
     />,
@@ -82,7 +82,8 @@ orderRoutes.post("/order", async (c) => {
   const form = Object.fromEntries(
     Object.keys(EMPTY).map((k) => [k, String(raw[k] ?? "").trim()]),
   ) as unknown as CheckoutForm;
-  const key = String(raw.idempotency_key ?? "") || crypto.randomUUID();
+  // Every rendered form carries its key; one without is not ours, so it gets a fresh one.
+  const key = String(raw.idempotency_key ?? "").slice(0, 255) || crypto.randomUUID();
   const errors: Record<string, string> = {};
   if (!CARDS.some(([id]) => id === form.payment)) errors.payment = "Please choose a card.";
   if (!errors.payment) {
@@ -121,7 +122,7 @@ async function renderAgain(
     <CheckoutPage
       cart={cart}
       form={form}
-      key={crypto.randomUUID()}
+      idempotencyKey={crypto.randomUUID()}
       errors={errors}
       top={top}
       short={short}

@@ -9,6 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import {
   adminToken,
   assertAccessible,
+  BASE,
   browserTest,
   launch,
   makeProduct,
@@ -200,6 +201,44 @@ Deno.test({
     await fillAddress(page, "Visa");
     await page.getByRole("button", { name: "Place order" }).click();
     await page.getByRole("alert").filter({ hasText: `Only 1 left of ${LAMP.name}` }).waitFor();
+    await page.context().close();
+  },
+});
+
+Deno.test({
+  name: "a double click or a resent checkout form makes one order (one Idempotency-Key per attempt)",
+  ...browserTest,
+  async fn() {
+    await setup();
+    const page = await newPage(browser, false);
+    await addToCart(page, HEADPHONES.name);
+    await page.goto("/order");
+    await signUp(page);
+    await fillAddress(page, "Visa");
+    const key = await page.locator("input[name=idempotency_key]").inputValue();
+    assert.match(key, /^[0-9a-f-]{36}$/, "the form carries its attempt's key");
+    await page.getByRole("button", { name: "Place order" }).dblclick();
+    await page.getByText("Paid", { exact: true }).waitFor();
+    const orderUrl = new URL(page.url()).pathname;
+    // The same form sent twice more at once, as a flaky network would: the same order again.
+    const form = {
+      idempotency_key: key,
+      name: "Sam Shopper",
+      line1: "1 Main St",
+      city: "Springfield",
+      postal_code: "12345",
+      country: "US",
+      payment: "pm_card_visa",
+    };
+    const resend = () =>
+      page.request.post("/order", { form, headers: { Origin: BASE! }, maxRedirects: 0 });
+    const again = await Promise.all([resend(), resend()]);
+    for (const res of again) {
+      assert.equal(res.status(), 303);
+      assert.equal(res.headers()["location"], `${orderUrl}?placed`);
+    }
+    await page.goto("/orders");
+    assert.equal(await page.getByRole("link", { name: /^Order / }).count(), 1);
     await page.context().close();
   },
 });
