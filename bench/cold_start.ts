@@ -7,7 +7,8 @@
  *   deno run -A bench/cold_start.ts   # BENCH_RUNS (5)
  */
 import { type Service, SERVICES } from "../dev/local_env.ts";
-import { freePort, type Runtime, spawnFunction, stopFunction, waitHealthy } from "../dev/stack.ts";
+import { freePort } from "../dev/ports.ts";
+import { type Runtime, spawnFunction, stopFunction, waitHealthy } from "../dev/stack.ts";
 import { median } from "./lib.ts";
 
 /** Milliseconds from spawn to the first 200 from `/health`, once. */

@@ -20,7 +20,12 @@ import { createStorefrontApp } from "../functions/storefront/app.ts";
 import { authTestEnv } from "../tests/auth_helpers.ts";
 import { median, table } from "./lib.ts";
 
-export const BUDGETS = { js_gzip: 20 * 1024, css_gzip: 20 * 1024, results_html: 60 * 1024, render_ms: 2 };
+export const BUDGETS = {
+  js_gzip: 20 * 1024,
+  css_gzip: 20 * 1024,
+  results_html: 60 * 1024,
+  render_ms: 2,
+};
 
 const QUERIES = ["phone", "laptop", "wireless headphones", "camera", "case", ""];
 
@@ -135,13 +140,35 @@ export function storefrontTable(b: StorefrontBench): string {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const ok = (met: boolean) => (met ? "ok" : "**over**");
   return table(["what", "measured", "budget", ""], [
-    ["JavaScript per page (one script, every page)", `${kb(b.js_gzip)} gzip (${kb(b.js_bytes)})`, "20 KB gzip", ok(b.js_gzip <= BUDGETS.js_gzip)],
-    ["CSS per page (one stylesheet)", `${kb(b.css_gzip)} gzip (${kb(b.css_bytes)})`, "20 KB gzip", ok(b.css_gzip <= BUDGETS.css_gzip)],
-    ["results page HTML (largest of the queries, 24 hits)", `${kb(b.results_html)} (${kb(b.results_html_gzip)} gzip)`, "60 KB", ok(b.results_html <= BUDGETS.results_html)],
+    [
+      "JavaScript per page (one script, every page)",
+      `${kb(b.js_gzip)} gzip (${kb(b.js_bytes)})`,
+      "20 KB gzip",
+      ok(b.js_gzip <= BUDGETS.js_gzip),
+    ],
+    [
+      "CSS per page (one stylesheet)",
+      `${kb(b.css_gzip)} gzip (${kb(b.css_bytes)})`,
+      "20 KB gzip",
+      ok(b.css_gzip <= BUDGETS.css_gzip),
+    ],
+    [
+      "results page HTML (largest of the queries, 24 hits)",
+      `${kb(b.results_html)} (${kb(b.results_html_gzip)} gzip)`,
+      "60 KB",
+      ok(b.results_html <= BUDGETS.results_html),
+    ],
     ["search call, in-process (baseline)", `${b.search_ms} ms p50`, "", ""],
-    ["storefront's own work per results page", `${b.storefront_ms} ms p50, ${b.storefront_p99_ms} ms p99`, "2 ms", ok(b.storefront_ms <= BUDGETS.render_ms)],
+    [
+      "storefront's own work per results page",
+      `${b.storefront_ms} ms p50, ${b.storefront_p99_ms} ms p99`,
+      "2 ms",
+      ok(b.storefront_ms <= BUDGETS.render_ms),
+    ],
   ]) +
-    `\n\n${b.products.toLocaleString("en")} generated products; queries ${QUERIES.map((q) => `"${q}"`).join(", ")}; ` +
+    `\n\n${b.products.toLocaleString("en")} generated products; queries ${
+      QUERIES.map((q) => `"${q}"`).join(", ")
+    }; ` +
     `${b.iterations} sequential requests each after a warm-up, medians of the per-query medians. ` +
     `The storefront row is the storefront app alone (search answered by a service binding replaying ` +
     `the recorded response), so it is its CPU: nothing in it waits on I/O.`;
@@ -160,7 +187,10 @@ export async function writeSection(b: StorefrontBench): Promise<void> {
     return;
   }
   const next = text.indexOf("\n## ", start + 1);
-  await Deno.writeTextFile(file, text.slice(0, start) + section + (next < 0 ? "" : text.slice(next)));
+  await Deno.writeTextFile(
+    file,
+    text.slice(0, start) + section + (next < 0 ? "" : text.slice(next)),
+  );
 }
 
 if (import.meta.main) {

@@ -4,6 +4,7 @@
  * (`wrangler dev`, the Workers runtime), given running bridges.
  */
 import { gatewayHandler } from "./gateway.ts";
+import { freePort } from "./ports.ts";
 import { type FunctionName, type Service, SERVICES, storefrontEnv } from "./local_env.ts";
 import { WRANGLER } from "./wrangler.ts";
 
@@ -16,14 +17,6 @@ export interface Stack {
 }
 
 const ROOT = new URL("..", import.meta.url);
-
-/** A free loopback port (bound and released; fine for local tooling). */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
-}
 
 /** Polls `/<service>/health` every `everyMs` until it answers 200; fails if the process exits. */
 export async function waitHealthy(

@@ -7,6 +7,7 @@
 // @ts-types="@types/pg"
 import pg from "pg";
 import { createClient } from "redis";
+import { freePort } from "./ports.ts";
 
 type Log = (line: string) => void;
 
@@ -47,13 +48,6 @@ export async function redisAnswers(url: string): Promise<boolean> {
   } finally {
     if (client.isOpen) await client.close().catch(() => {});
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 async function findBinary(name: string): Promise<string | undefined> {

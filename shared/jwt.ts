@@ -11,10 +11,18 @@ import { EnvError, parseEnv } from "./env.ts";
  * looked at: keys come from configuration alone.
  */
 
-/** Variables every service that accepts Bearer tokens reads (merged by `verifierFor`). */
-const jwtEnvFields = z.object({
+/**
+ * The `iss` and `aud` of access tokens, defaults included, in one place:
+ * auth signs with them (its env extends this) and every verifier checks
+ * them, so a changed default cannot make auth sign tokens the others reject.
+ */
+export const jwtClaimEnv = z.object({
   JWT_ISSUER: z.string().min(1).default("edgeshop-auth"),
   JWT_AUDIENCE: z.string().min(1).default("edgeshop"),
+});
+
+/** Variables every service that accepts Bearer tokens reads (merged by `verifierFor`). */
+const jwtEnvFields = jwtClaimEnv.extend({
   /** JWKS as JSON (`{"keys":[...]}` or `[...]`): no network at all. */
   AUTH_JWKS: z.string().min(1).optional(),
   /** Where to fetch the JWKS when a `kid` is not in `AUTH_JWKS` (or that is unset). */

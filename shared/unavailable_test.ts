@@ -4,6 +4,7 @@ import { sqlClient } from "./db.ts";
 import { baseEnvSchema, parseEnv } from "./env.ts";
 import { redisClient } from "./redis.ts";
 import { bridges, serviceDatabaseUrl, testPrefix } from "../tests/config.ts";
+import { freePort } from "../dev/ports.ts";
 
 /** A TCP server that accepts connections and never answers: a hung dependency. */
 function blackhole() {
@@ -24,10 +25,7 @@ function blackhole() {
 
 /** A port nobody listens on: a refused dependency. */
 function refusedUrl(): string {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${freePort()}`;
 }
 
 function demoApp() {

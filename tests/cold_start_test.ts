@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { newSigningKey, stackEnvs } from "../dev/local_env.ts";
-import { freePort, spawnFunction, stopFunction, waitHealthy } from "../dev/stack.ts";
+import { freePort } from "../dev/ports.ts";
+import { spawnFunction, stopFunction, waitHealthy } from "../dev/stack.ts";
 import { bridges, testDatabaseUrl, testPrefix } from "./config.ts";
 
 const CONCURRENCY = 50;

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { createAuthApp } from "../functions/auth/app.ts";
 import { createCheckoutApp } from "../functions/checkout/app.ts";
 import { createSearchApp } from "../functions/search/app.ts";
-import { freePort, waitHealthy } from "../dev/stack.ts";
+import { freePort } from "../dev/ports.ts";
+import { waitHealthy } from "../dev/stack.ts";
 import { testDatabaseUrl } from "./config.ts";
 
 const SECRET = "tiny-secret-value";

@@ -25,7 +25,8 @@ import {
   withDatabase,
 } from "../dev/servers.ts";
 import { newSigningKey, stackEnvs } from "../dev/local_env.ts";
-import { freePort, type Runtime, startStack } from "../dev/stack.ts";
+import { freePort } from "../dev/ports.ts";
+import { type Runtime, startStack } from "../dev/stack.ts";
 import { testPrefix, testRunPrefix } from "./config.ts";
 
 const runtime: Runtime = Deno.args.includes("--runtime=workerd") ? "workerd" : "deno";

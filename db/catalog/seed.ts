@@ -6,18 +6,15 @@
  */
 // @ts-types="@types/pg"
 import pg from "pg";
+import { COLS, RECORD_TYPES, UPDATE_SET } from "../../functions/search/product_sql.ts";
 import { generateCatalog, type GeneratedProduct } from "./generator.ts";
 
-const COLS =
-  "id, name, description, brand, categories, price_cents, currency, image_url, rating, popularity, created_at";
-const SEED_SQL = `INSERT INTO catalog.products AS t (${COLS}, updated_at)
-  SELECT ${COLS}, created_at FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, description text,
-    brand text, categories text[], price_cents int, currency text, image_url text, rating numeric,
-    popularity int, created_at timestamptz)
-  ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-    brand = excluded.brand, categories = excluded.categories, price_cents = excluded.price_cents,
-    image_url = excluded.image_url, rating = excluded.rating, popularity = excluded.popularity,
-    created_at = excluded.created_at, updated_at = now()`;
+// The bulk API's columns and update (functions/search/product_sql.ts), plus
+// the generated created_at, which the API never takes.
+const SEED_SQL = `INSERT INTO catalog.products AS t (${COLS}, created_at, updated_at)
+  SELECT ${COLS}, created_at, created_at
+  FROM jsonb_to_recordset($1::jsonb) AS x(${RECORD_TYPES}, created_at timestamptz)
+  ON CONFLICT (id) DO UPDATE SET ${UPDATE_SET}, created_at = excluded.created_at`;
 
 export interface SeedOptions {
   /** Owner (or edgeshop_search) URL of the database to fill. */

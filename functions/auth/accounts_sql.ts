@@ -4,13 +4,14 @@
  * @module
  */
 import type { Sql } from "../../shared/db.ts";
+import type { Role } from "../../shared/jwt.ts";
 
 /** A user as API.md shows it. */
 export interface UserRow {
   id: string;
   email: string;
   name: string | null;
-  role: "customer" | "admin";
+  role: Role;
   created_at: Date;
 }
 
@@ -91,7 +92,7 @@ export async function startSession(
 /** Creates or updates an account with a given role and password (the admin seed). */
 export async function upsertUser(
   sql: Sql,
-  user: { email: string; name: string | null; passwordHash: string; role: "customer" | "admin" },
+  user: { email: string; name: string | null; passwordHash: string; role: Role },
 ): Promise<UserRow> {
   const rows = await sql`
     INSERT INTO auth.users (email, name, password_hash, role)

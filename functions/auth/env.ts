@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { baseEnvSchema, parseEnv } from "../../shared/env.ts";
+import { jwtClaimEnv } from "../../shared/jwt.ts";
 
 /** Workers caps WebCrypto PBKDF2 at 100,000 iterations (wrangler dev does not). */
 export const WORKERS_MAX_PBKDF2_ITERATIONS = 100_000;
@@ -13,8 +14,7 @@ export const authEnvSchema = baseEnvSchema.extend({
   JWT_PRIVATE_JWK: z.string().min(1),
   /** JSON array of earlier public JWKs still within a token lifetime (rotation). */
   JWT_PREVIOUS_PUBLIC_JWKS: z.string().optional(),
-  JWT_ISSUER: z.string().min(1).default("edgeshop-auth"),
-  JWT_AUDIENCE: z.string().min(1).default("edgeshop"),
+  ...jwtClaimEnv.shape,
   /** API.md: at most 15 minutes. */
   ACCESS_TOKEN_TTL_SECONDS: int(30, 900, 900),
   /** A session not refreshed for this long is over. */

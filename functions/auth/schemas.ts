@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { ROLES } from "../../shared/jwt.ts";
 import { text } from "../../shared/text.ts";
 
 /** Normalised on the way in: API.md compares emails case-insensitively. */
@@ -9,7 +10,7 @@ export const User = z.object({
   id: z.uuid(),
   email: z.string(),
   name: z.string().nullable(),
-  role: z.enum(["customer", "admin"]),
+  role: z.enum(ROLES),
   created_at: z.string().openapi({ format: "date-time" }),
 }).openapi("User");
 

@@ -1,5 +1,6 @@
 import { bearerSecurity, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { text } from "../../shared/text.ts";
+import { isUuid } from "../../shared/ids.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireUser } from "../../shared/auth.ts";
@@ -10,7 +11,6 @@ import { ownVerifier } from "./own_verifier.ts";
 import { liveSessions, revokeSessions } from "./sessions_sql.ts";
 import { Session } from "./schemas.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = (id: string) =>
   new ApiError(404, "not_found", `Cannot find session "${id.slice(0, 64)}"`);
 
@@ -63,7 +63,7 @@ export function sessionsRoutes() {
       const { id } = c.req.valid("param");
       const who = caller(c, env);
       // Not a uuid cannot be one of ours: 404 like any other session that is not the caller's.
-      const result = UUID.test(id)
+      const result = isUuid(id)
         ? await revokeSessions(sql, who, { id })
         : { authed: true, revoked: 0 };
       if (!result.authed) throw unauthorized("The session has ended");

@@ -9,6 +9,7 @@
 import pg from "pg";
 import { serviceEnv, testDatabaseUrl, testExecutionContext } from "../../tests/config.ts";
 import { authTestEnv, bearer, issueTestToken } from "../../tests/auth_helpers.ts";
+import type { Role } from "../../shared/jwt.ts";
 import { createCheckoutApp } from "./app.ts";
 import type { ProviderFactory } from "./deps.ts";
 
@@ -18,7 +19,7 @@ export interface Fixture {
   prefix: string;
   db: pg.Client;
   call(method: string, path: string, opts?: CallOptions): Promise<Reply>;
-  token(sub: string, role?: "customer" | "admin"): Promise<string>;
+  token(sub: string, role?: Role): Promise<string>;
   /** Creates catalog products (with inventory when `on_hand` is given); returns their ids. */
   products(list: { id: string; price_cents?: number; on_hand?: number }[]): Promise<string[]>;
   stock(productId: string): Promise<{ on_hand: number; reserved: number }>;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { freePort } from "../../dev/ports.ts";
 import { countTrips } from "../../tests/round_trips.ts";
 import { authHeaders, cleanup, runToken, searchTestSetup } from "./test_helpers.ts";
 
@@ -55,9 +56,7 @@ Deno.test("search cache: a hit is one Redis round trip and no Postgres; a miss i
 });
 
 Deno.test("search cache: with Redis down, search still answers from Postgres and says bypass", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const closedPort = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const closedPort = freePort();
   const { env, request } = searchTestSetup({
     UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${closedPort}`,
   });

@@ -19,12 +19,16 @@ export interface NormalisedSearch {
 
 const sorted = (list: string[]) => [...new Set(list)].sort();
 
+/** Query text as matching sees it: NFC, spacing collapsed, lower case. Searches and suggestions share it. */
+export const normaliseText = (q: string): string =>
+  q.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+
 /**
  * Case, spacing and parameter order do not change results (matching folds
  * case and accents), so they do not split the cache or invalidate a cursor.
  */
 export function normaliseSearch(p: SearchQuery): NormalisedSearch {
-  const q = (p.q ?? "").normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+  const q = normaliseText(p.q ?? "");
   const hasWords = /[\p{L}\p{N}]/u.test(q);
   const sort: Sort = p.sort ?? (hasWords ? "relevance" : "popularity");
   const base = {

@@ -1,10 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { skuSchema } from "../../shared/ids.ts";
 import { storable, text } from "../../shared/text.ts";
 
-/** A client-chosen SKU, as catalog.products' CHECK constraint spells it. */
-export const productIdSchema = text().regex(/^[A-Za-z0-9._-]{1,64}$/, {
-  message: "Must be 1–64 characters of A-Z, a-z, 0-9, '.', '_' or '-'",
-});
+/** A client-chosen SKU (shared/ids.ts). */
+export const productIdSchema = skuSchema;
 
 const INT4_MAX = 2_147_483_647;
 

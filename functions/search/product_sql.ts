@@ -3,29 +3,32 @@
  * round trip and answers the product as JSON, `in_stock` included (a
  * checkout.stock_levels row with available > 0; no row means out of stock).
  */
+import { timestampSql } from "../../shared/timestamps.ts";
 
 /** `in_stock` for a product `p` joined to checkout.stock_levels `s`. */
 export const IN_STOCK = "(s.available IS NOT NULL AND s.available > 0)";
-
-const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The API's product object for row `p` (nulls stripped: `image_url?`, `rating?`). */
 export const PRODUCT_JSON = `jsonb_strip_nulls(jsonb_build_object(
   'id', p.id, 'name', p.name, 'description', p.description, 'brand', p.brand,
   'categories', p.categories, 'price_cents', p.price_cents, 'currency', p.currency,
   'image_url', p.image_url, 'rating', p.rating, 'popularity', p.popularity,
-  'in_stock', ${IN_STOCK}, 'created_at', ${ts("p.created_at")}, 'updated_at', ${
-  ts("p.updated_at")
+  'in_stock', ${IN_STOCK}, 'created_at', ${timestampSql("p.created_at")}, 'updated_at', ${
+  timestampSql("p.updated_at")
 }))`;
 
 const STOCK_JOIN = "LEFT JOIN checkout.stock_levels s ON s.product_id = p.id";
 
-const COLS =
+/** The columns an API product object writes (the seeder adds `created_at`). */
+export const COLS =
   "id, name, description, brand, categories, price_cents, currency, image_url, rating, popularity";
-// Validated in TypeScript first; jsonb_to_recordset turns JSON arrays into text[].
-const RECORD =
-  "x(id text, name text, description text, brand text, categories text[], price_cents int, currency text, image_url text, rating numeric, popularity int)";
-const UPDATE_SET =
+/** jsonb_to_recordset's column types for COLS; JSON arrays become text[]. */
+export const RECORD_TYPES =
+  "id text, name text, description text, brand text, categories text[], price_cents int, currency text, image_url text, rating numeric, popularity int";
+// Validated in TypeScript first.
+const RECORD = `x(${RECORD_TYPES})`;
+/** What an upsert of COLS sets on an existing row. */
+export const UPDATE_SET =
   `name = excluded.name, description = excluded.description, brand = excluded.brand,
   categories = excluded.categories, price_cents = excluded.price_cents, currency = excluded.currency,
   image_url = excluded.image_url, rating = excluded.rating, popularity = excluded.popularity,

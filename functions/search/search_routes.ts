@@ -6,7 +6,7 @@ import { createRouter } from "../../shared/app.ts";
 import { cacheLookup, type CacheOutcome, cacheRef, cacheStore } from "./cache.ts";
 import { decodeCursor } from "./cursor.ts";
 import { deps } from "./deps.ts";
-import { normaliseSearch } from "./normalise.ts";
+import { normaliseSearch, normaliseText } from "./normalise.ts";
 import { runSearch } from "./search_service.ts";
 import {
   searchQuerySchema,
@@ -97,7 +97,7 @@ export function searchRoutes() {
   router.openapi(suggestRoute, async (c) => {
     const { env, cache } = deps(c);
     const { q, limit } = c.req.valid("query");
-    const normalised = q.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+    const normalised = normaliseText(q);
     const ref = await cacheRef(
       cache,
       env.REDIS_PREFIX,

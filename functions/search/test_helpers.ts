@@ -7,6 +7,7 @@
 import pg from "pg";
 import { serviceEnv, testDatabaseUrl, testExecutionContext } from "../../tests/config.ts";
 import { authTestEnv, bearer, issueTestToken } from "../../tests/auth_helpers.ts";
+import type { Role } from "../../shared/jwt.ts";
 import { createSearchApp } from "./app.ts";
 
 /** A random lowercase token: ids, categories and words unique to one test run. */
@@ -30,7 +31,7 @@ export function searchTestSetup(extra: Record<string, string> = {}) {
 
 /** Headers with an access token for `role`. */
 export async function authHeaders(
-  role: "admin" | "customer" = "admin",
+  role: Role = "admin",
 ): Promise<Record<string, string>> {
   const token = await issueTestToken({ sub: crypto.randomUUID(), role });
   return { ...bearer(token), "Content-Type": "application/json" };

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ADMIN, assertAccessible, browserTest, launch, newPage, screenshot } from "./helpers.ts";
+import { launchChromium } from "../browser.ts";
 
 const run = crypto.randomUUID().slice(0, 6);
 
@@ -12,7 +13,7 @@ Deno.test({
   name: "an admin creates a product, sets its stock and finds it in search",
   ...browserTest,
   async fn() {
-    const browser = await launch();
+    const browser = await launchChromium();
     try {
       const page = await newPage(browser, true);
       await page.goto("/signin");
@@ -97,7 +98,7 @@ Deno.test({
   name: "a customer cannot open the admin console",
   ...browserTest,
   async fn() {
-    const browser = await launch();
+    const browser = await launchChromium();
     try {
       const page = await newPage(browser, false);
       const res = await page.goto("/admin/products");

@@ -1,43 +1,25 @@
 /**
- * What the browser tests share: Debian's Chromium driven by playwright-core
- * (headless, no sandbox as root, no background traffic), axe-core checks,
- * screenshots, and API calls that prepare data as an admin would.
+ * What the storefront's browser tests share: fresh pages with or without
+ * JavaScript (Chromium from ../browser.ts), axe-core checks, screenshots,
+ * and API calls that prepare data as an admin would.
  */
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { browserTestsIgnored } from "../browser.ts";
 
 export const BASE = Deno.env.get("E2E_BASE_URL");
 export const ADMIN = {
   email: Deno.env.get("E2E_ADMIN_EMAIL") ?? "admin@edgeshop.local",
   password: Deno.env.get("E2E_ADMIN_PASSWORD") ?? "edgeshop-admin",
 };
-const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-
-/** Why the browser tests cannot run here, or undefined when they can. */
-export const skipReason = !BASE
-  ? "E2E_BASE_URL is not set (run through `deno task test`)"
-  : !hasChromium
-  ? `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`
-  : undefined;
-if (skipReason) console.warn(`browser tests skipped: ${skipReason}`);
+if (!BASE) console.warn("storefront browser tests: skipped, E2E_BASE_URL is not set");
 
 /** Deno.test options for a browser test: Playwright keeps pipes and timers of its own. */
-export const browserTest = { ignore: !!skipReason, sanitizeOps: false, sanitizeResources: false };
-
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-  });
-}
+export const browserTest = {
+  ignore: !BASE || browserTestsIgnored(),
+  sanitizeOps: false,
+  sanitizeResources: false,
+};
 
 const withoutJs = new WeakSet<Page>();
 

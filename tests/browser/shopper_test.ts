@@ -11,12 +11,12 @@ import {
   assertAccessible,
   BASE,
   browserTest,
-  launch,
   makeProduct,
   newPage,
   newShopper,
   screenshot,
 } from "./helpers.ts";
+import { launchChromium } from "../browser.ts";
 
 const run = crypto.randomUUID().slice(0, 6);
 const BRAND = `Zephyrbrand${run}`;
@@ -32,7 +32,7 @@ function setup(): Promise<void> {
     const token = await adminToken();
     await makeProduct(token, { ...HEADPHONES, brand: BRAND, stock: 50 });
     await makeProduct(token, { ...LAMP, brand: BRAND, stock: 1 });
-    browser = await launch();
+    browser = await launchChromium();
   })();
   return ready;
 }
@@ -206,7 +206,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a double click or a resent checkout form makes one order (one Idempotency-Key per attempt)",
+  name:
+    "a double click or a resent checkout form makes one order (one Idempotency-Key per attempt)",
   ...browserTest,
   async fn() {
     await setup();

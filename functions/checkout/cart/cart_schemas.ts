@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { text } from "../../../shared/text.ts";
+import { skuSchema } from "../../../shared/ids.ts";
 
 /** API.md `cart`. */
 export const cartSchema = z.object({
@@ -17,11 +17,7 @@ export const cartSchema = z.object({
 
 /** A catalog product id (a SKU, as search defines it). */
 export const productIdParam = z.object({
-  product_id: text().regex(
-    /^[A-Za-z0-9._-]{1,64}$/,
-    "Must be 1-64 characters of A-Z a-z 0-9 . _ -",
-  )
-    .openapi({ param: { name: "product_id", in: "path" }, example: "sku-123" }),
+  product_id: skuSchema.openapi({ param: { name: "product_id", in: "path" }, example: "sku-123" }),
 });
 
 export const quantityBody = z.object({

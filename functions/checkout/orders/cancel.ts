@@ -2,6 +2,7 @@ import type { Sql } from "../../../shared/db.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { type PaymentProvider, refundKey } from "../payments/provider.ts";
 import { isOrderId } from "./read_sql.ts";
+import { LOCK_ORDER_STOCK } from "./finish_sql.ts";
 import { type Order, ORDER_JSON } from "./order_json.ts";
 
 type Target = { status: string; charge_id: string | null; total_cents: number };
@@ -54,11 +55,7 @@ export async function cancelOrder(
   }
   const results = await sql.transaction([
     sql.query(`SELECT id FROM checkout.orders WHERE id = $1 FOR UPDATE`, [q.id]),
-    sql.query(
-      `SELECT i.product_id FROM checkout.inventory i JOIN checkout.order_items oi ON oi.product_id = i.product_id
-       WHERE oi.order_id = $1 ORDER BY i.product_id FOR UPDATE OF i`,
-      [q.id],
-    ),
+    sql.query(LOCK_ORDER_STOCK, [q.id]),
     sql.query(
       `UPDATE checkout.inventory i SET on_hand = i.on_hand + oi.quantity, updated_at = now()
        FROM checkout.order_items oi JOIN checkout.orders o ON o.id = oi.order_id

@@ -8,7 +8,7 @@ export interface StoredResponse {
 }
 
 /** Locks an order's inventory rows in product id order, as phase 1 does, so no two batches deadlock. */
-const LOCK_ORDER_STOCK = `SELECT i.product_id FROM checkout.inventory i
+export const LOCK_ORDER_STOCK = `SELECT i.product_id FROM checkout.inventory i
   JOIN checkout.order_items oi ON oi.product_id = i.product_id
   WHERE oi.order_id = $1 ORDER BY i.product_id FOR UPDATE OF i`;
 

@@ -1,3 +1,4 @@
+import { timestampSql } from "../../../shared/timestamps.ts";
 import type { z } from "@hono/zod-openapi";
 import type { orderSchema } from "./orders_schemas.ts";
 
@@ -6,8 +7,6 @@ import type { orderSchema } from "./orders_schemas.ts";
  * the idempotency key's stored response, so a replay and a GET can never
  * disagree. `o` must be a `checkout.orders` row in scope.
  */
-const ts = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 export const ORDER_JSON = `jsonb_build_object(
   'id', o.id,
   'status', o.status,
@@ -22,8 +21,8 @@ export const ORDER_JSON = `jsonb_build_object(
   'shipping_address', o.shipping_address,
   'payment', jsonb_strip_nulls(jsonb_build_object(
     'method', o.payment_method, 'status', o.payment_status, 'decline_code', o.decline_code)),
-  'created_at', ${ts("o.created_at")},
-  'updated_at', ${ts("o.updated_at")})`;
+  'created_at', ${timestampSql("o.created_at")},
+  'updated_at', ${timestampSql("o.updated_at")})`;
 
 /** API.md `order` as the SQL above renders it. */
 export type Order = z.infer<typeof orderSchema>;

@@ -1,11 +1,10 @@
 import type { Sql } from "../../../shared/db.ts";
 import { type Order, ORDER_JSON } from "./order_json.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../../shared/encoding.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../../../shared/ids.ts";
 
 /** True when `id` can be an order id (anything else is simply not found, never a SQL error). */
-export const isOrderId = (id: string) => UUID.test(id);
+export const isOrderId = isUuid;
 
 /** One order, if it exists and `userId` may see it (an admin sees all). One round trip. */
 export async function getOrder(
