@@ -4,7 +4,7 @@
  * axe on every admin page type on the way.
  */
 import assert from "node:assert/strict";
-import { ADMIN, assertAccessible, browserTest, launch, newPage, screenshot } from "./helpers.ts";
+import { ADMIN, assertAccessible, browserTest, newPage, screenshot } from "./helpers.ts";
 import { launchChromium } from "../browser.ts";
 
 const run = crypto.randomUUID().slice(0, 6);
