@@ -53,6 +53,7 @@ export async function withBenchWorld<T>(
         UPSTASH_REDIS_REST_TOKEN: upstash.token,
         REDIS_PREFIX: prefix,
         LOG_LEVEL: "error",
+        ...(service === "checkout" ? { PAYMENT_PROVIDER: "test" } : {}),
         ...extra,
       }),
     });

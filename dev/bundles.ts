@@ -14,6 +14,7 @@ const DEV_ONLY = [
   "ensureServers",
   "seedCatalog",
   "issueTestToken",
+  "startStripeMock",
 ];
 
 export interface BundleSize {

@@ -96,6 +96,22 @@ export function functionEnv(service: Service, w: StackWiring): Record<string, st
     LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info",
   };
   if (service === "auth") env.JWT_PRIVATE_JWK = w.signingKey;
+  if (service === "checkout") Object.assign(env, localPaymentEnv());
+  return env;
+}
+
+/**
+ * The local stack's payment provider: the test provider unless the developer's env names another
+ * (e.g. `PAYMENT_PROVIDER=stripe` with a Stripe test-mode key). Deployments have no default.
+ */
+export function localPaymentEnv(): Record<string, string> {
+  const env: Record<string, string> = {
+    PAYMENT_PROVIDER: Deno.env.get("PAYMENT_PROVIDER") ?? "test",
+  };
+  for (const name of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"]) {
+    const value = Deno.env.get(name);
+    if (value) env[name] = value;
+  }
   return env;
 }
 

@@ -56,3 +56,29 @@ export function entry(app: { fetch: FetchHandler }, envSchema?: ZodType) {
     },
   };
 }
+
+/** The part of Deno's namespace a cron job needs. */
+export interface DenoCronHost {
+  cron?: (name: string, schedule: string, handler: () => Promise<void>) => unknown;
+  env: { toObject(): Record<string, string> };
+}
+
+/**
+ * Registers `job` with Deno Deploy's cron (`Deno.cron`) where the runtime has
+ * it; Workers, and `deno serve` without `--unstable-cron`, have none, and then
+ * this does nothing. Deploy finds the crons an entry registers while it loads,
+ * so call it at module scope: registering is not I/O, and the job reads the
+ * env only when it runs. Returns whether it registered.
+ */
+export function denoCron(
+  name: string,
+  schedule: string,
+  job: (env: Record<string, string>) => Promise<unknown>,
+  deno = (globalThis as { Deno?: DenoCronHost }).Deno,
+): boolean {
+  if (typeof deno?.cron !== "function") return false;
+  deno.cron(name, schedule, async () => {
+    await job(deno.env.toObject());
+  });
+  return true;
+}

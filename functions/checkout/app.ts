@@ -4,6 +4,7 @@ import { cartRoutes } from "./cart/cart_routes.ts";
 import { defaultProvider, type ProviderFactory } from "./deps.ts";
 import { inventoryRoutes } from "./inventory/inventory_routes.ts";
 import { ordersRoutes } from "./orders/orders_routes.ts";
+import { webhooksRoutes } from "./payments/webhooks_routes.ts";
 import { checkoutEnvSchema } from "./env.ts";
 
 export interface CheckoutOptions {
@@ -17,5 +18,6 @@ export function createCheckoutApp(opts: CheckoutOptions = {}) {
   app.route("/checkout", cartRoutes());
   app.route("/checkout", inventoryRoutes());
   app.route("/checkout", ordersRoutes(opts.provider ?? defaultProvider));
+  app.route("/checkout", webhooksRoutes(opts.provider ?? defaultProvider));
   return app;
 }

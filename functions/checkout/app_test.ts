@@ -33,6 +33,10 @@ Deno.test("GET /checkout/openapi.json documents every checkout route with bearer
       assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
       assert.deepEqual(doc.paths[path][method].security, [{ bearer: [] }]);
     }
+    // Stripe authenticates its webhook with a signature, not a token.
+    const webhook = doc.paths["/checkout/webhooks/stripe"].post;
+    assert.deepEqual(webhook.security, []);
+    assert.ok(webhook.parameters.some((p: { name: string }) => p.name === "stripe-signature"));
     const post = doc.paths["/checkout/orders"].post;
     assert.ok(
       post.parameters.some((p: { name: string; required: boolean }) =>

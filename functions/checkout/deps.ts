@@ -5,16 +5,19 @@ import { deadlines } from "../../shared/deadline.ts";
 import { redisClient } from "../../shared/redis.ts";
 import { type CheckoutEnv, checkoutEnv } from "./env.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
+import { StripePaymentProvider } from "./payments/stripe_provider.ts";
 import { TestPaymentProvider } from "./payments/test_provider.ts";
 
 /** How the app gets its payment provider; injectable so tests and game days can wrap it. */
 export type ProviderFactory = (env: CheckoutEnv) => PaymentProvider;
 
-/** The provider `PAYMENT_PROVIDER` names. A Stripe adapter would be one more case here. */
+/** The provider `PAYMENT_PROVIDER` names. */
 export const defaultProvider: ProviderFactory = (env) => {
   switch (env.PAYMENT_PROVIDER) {
     case "test":
       return new TestPaymentProvider(env);
+    case "stripe":
+      return new StripePaymentProvider(env);
   }
 };
 

@@ -5,9 +5,10 @@
 import { entry } from "../../shared/entry.ts";
 import { checkoutEnvSchema } from "./env.ts";
 import { createCheckoutApp } from "./app.ts";
-import { scheduled } from "./scheduled.ts";
+import { registerDenoCron, scheduled } from "./scheduled.ts";
 
 export const app = createCheckoutApp();
 
-// `scheduled` runs the sweep on Workers' cron; Deno Deploy ignores it (see README).
+// The sweep: `scheduled` on Workers' cron, Deno Deploy's cron (a no-op elsewhere).
+registerDenoCron();
 export default { ...entry(app, checkoutEnvSchema), scheduled };

@@ -2,6 +2,7 @@ import { sqlClient } from "../../shared/db.ts";
 import { redisClient } from "../../shared/redis.ts";
 import { createLogger } from "../../shared/log.ts";
 import { bumpCatalogVersion } from "../../shared/catalog_version.ts";
+import { denoCron, type DenoCronHost } from "../../shared/entry.ts";
 import { checkoutEnv } from "./env.ts";
 import { defaultProvider } from "./deps.ts";
 import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned, type SweepResult } from "./orders/sweep.ts";
@@ -31,3 +32,10 @@ export function scheduled(
 ): void {
   ctx.waitUntil(runSweep(env));
 }
+
+/**
+ * The sweep on Deno Deploy, every 5 minutes, registered by `main.ts` when it
+ * loads (see `denoCron`: nothing happens where the runtime has no cron).
+ */
+export const registerDenoCron = (host?: DenoCronHost): boolean =>
+  denoCron("checkout sweep", "*/5 * * * *", runSweep, host);

@@ -9,9 +9,14 @@
 import pg from "pg";
 import { serviceEnv, testDatabaseUrl, testExecutionContext } from "../../tests/config.ts";
 import { authTestEnv, bearer, issueTestToken } from "../../tests/auth_helpers.ts";
+import { startStripeMock, type StripeMock } from "../../dev/stripe_mock.ts";
 import type { Role } from "../../shared/jwt.ts";
 import { createCheckoutApp } from "./app.ts";
 import type { ProviderFactory } from "./deps.ts";
+
+/** The payment providers the provider-independent tests run against. */
+export const PROVIDERS = ["test", "stripe"] as const;
+export type ProviderName = typeof PROVIDERS[number];
 
 export interface Fixture {
   env: Record<string, string>;
@@ -23,6 +28,10 @@ export interface Fixture {
   /** Creates catalog products (with inventory when `on_hand` is given); returns their ids. */
   products(list: { id: string; price_cents?: number; on_hand?: number }[]): Promise<string[]>;
   stock(productId: string): Promise<{ on_hand: number; reserved: number }>;
+  /** The local Stripe server, when the fixture runs with `payments: "stripe"`. */
+  stripe?: StripeMock;
+  /** How many charges the provider made for these orders (declined ones too). */
+  charges(orderIds: string[]): Promise<number>;
   /** Waits for the waitUntil work requests started so far. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -50,10 +59,25 @@ export const ADDRESS = {
   country: "GB",
 };
 
-export async function fixture(
-  opts: { provider?: ProviderFactory; env?: Record<string, string> } = {},
-): Promise<Fixture> {
-  const env = serviceEnv("checkout", { ...authTestEnv(), ...opts.env });
+export interface FixtureOptions {
+  /** Wraps or replaces the provider (fault tests); default: the one the env names. */
+  provider?: ProviderFactory;
+  /** Which provider the env names; `stripe` starts a local Stripe-compatible server. */
+  payments?: ProviderName;
+  env?: Record<string, string>;
+}
+
+export async function fixture(opts: FixtureOptions = {}): Promise<Fixture> {
+  const stripe = opts.payments === "stripe" ? startStripeMock() : undefined;
+  const payments: Record<string, string> = stripe
+    ? {
+      PAYMENT_PROVIDER: "stripe",
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: `whsec_${crypto.randomUUID().replaceAll("-", "")}`,
+      STRIPE_API_BASE: stripe.url,
+    }
+    : { PAYMENT_PROVIDER: "test" };
+  const env = serviceEnv("checkout", { ...authTestEnv(), ...payments, ...opts.env });
   const app = createCheckoutApp({ provider: opts.provider });
   const prefix = `t${crypto.randomUUID().slice(0, 8)}-`;
   const db = new pg.Client({ connectionString: testDatabaseUrl() });
@@ -110,9 +134,21 @@ export async function fixture(
       );
       return rows[0];
     },
+    stripe,
+    async charges(orderIds) {
+      if (stripe) {
+        return stripe.intents.filter((pi) => orderIds.includes(pi.metadata.order_id)).length;
+      }
+      const { rows } = await db.query(
+        "SELECT count(*)::int AS n FROM checkout.test_provider_charges WHERE order_id = ANY($1)",
+        [orderIds],
+      );
+      return rows[0].n;
+    },
     settle,
     async close() {
       await settle();
+      await stripe?.close();
       const like = `${prefix}%`;
       await db.query(
         `DELETE FROM checkout.test_provider_charges WHERE order_id IN

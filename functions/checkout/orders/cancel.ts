@@ -53,22 +53,37 @@ export async function cancelOrder(
       },
     );
   }
+  return await markCanceled(sql, q.id, refundId);
+}
+
+/**
+ * paid → canceled after the refund, in ONE batch: return the stock and mark
+ * the order canceled and refunded, guarded by `status = 'paid'` (a second run
+ * changes nothing). Used by the cancel route and by Stripe's
+ * `charge.refunded` webhook (a refund made in the Dashboard, or a cancel
+ * whose process died after refunding).
+ */
+export async function markCanceled(
+  sql: Sql,
+  orderId: string,
+  refundId: string | null,
+): Promise<{ order: Order; flipped: boolean }> {
   const results = await sql.transaction([
-    sql.query(`SELECT id FROM checkout.orders WHERE id = $1 FOR UPDATE`, [q.id]),
-    sql.query(LOCK_ORDER_STOCK, [q.id]),
+    sql.query(`SELECT id FROM checkout.orders WHERE id = $1 FOR UPDATE`, [orderId]),
+    sql.query(LOCK_ORDER_STOCK, [orderId]),
     sql.query(
       `UPDATE checkout.inventory i SET on_hand = i.on_hand + oi.quantity, updated_at = now()
        FROM checkout.order_items oi JOIN checkout.orders o ON o.id = oi.order_id
        WHERE oi.order_id = $1 AND o.status = 'paid' AND i.product_id = oi.product_id
        RETURNING i.on_hand - i.reserved - oi.quantity = 0 AS flipped`,
-      [q.id],
+      [orderId],
     ),
     sql.query(
       `UPDATE checkout.orders SET status = 'canceled', payment_status = 'refunded', refund_id = $2, updated_at = now()
        WHERE id = $1 AND status = 'paid'`,
-      [q.id, refundId],
+      [orderId, refundId],
     ),
-    sql.query(`SELECT ${ORDER_JSON} AS "order" FROM checkout.orders o WHERE o.id = $1`, [q.id]),
+    sql.query(`SELECT ${ORDER_JSON} AS "order" FROM checkout.orders o WHERE o.id = $1`, [orderId]),
   ], { isolationLevel: "ReadCommitted" }) as unknown as [
     unknown,
     unknown,

@@ -16,6 +16,7 @@ import type { Order } from "./order_json.ts";
 import { placeOrder } from "./place.ts";
 import { decodeCursor, getOrder, listOrders } from "./read_sql.ts";
 import {
+  checkPaymentMethod,
   idempotencyKeyParameter,
   listQuery,
   orderIdParam,
@@ -64,6 +65,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
         );
       }
       const { env, sql, redis, deadlines } = deps(c);
+      const body = c.req.valid("json");
+      checkPaymentMethod(env.PAYMENT_PROVIDER, body.payment_method);
       const answer = await placeOrder({
         c,
         env,
@@ -74,7 +77,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
         provider: provider(env),
         userId: c.get("user").id,
         key,
-        body: c.req.valid("json"),
+        body,
       });
       // The stored bytes are the answer, first time and on every replay.
       const type = answer.status >= 400 ? "application/problem+json" : "application/json";

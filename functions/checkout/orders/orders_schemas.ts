@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { validationError } from "../../../shared/errors.ts";
 import { text } from "../../../shared/text.ts";
 import { TEST_PAYMENT_METHODS } from "../payments/test_provider.ts";
 
@@ -14,13 +15,31 @@ export const shippingAddressSchema = z.object({
     .openapi({ example: "US" }),
 }).openapi("ShippingAddress");
 
-/** The payment method ids API.md accepts (Stripe's test-mode ids); anything else is a 400. */
-export const paymentMethodSchema = z.enum(
-  Object.keys(TEST_PAYMENT_METHODS) as [
-    keyof typeof TEST_PAYMENT_METHODS,
-    ...(keyof typeof TEST_PAYMENT_METHODS)[],
-  ],
-);
+const TEST_IDS = Object.keys(TEST_PAYMENT_METHODS);
+
+/**
+ * A PaymentMethod id. API.md's test-mode ids with either provider; with
+ * PAYMENT_PROVIDER=stripe also any `pm_…` id (one the storefront created with
+ * Stripe.js), which Stripe then accepts or declines. The test provider's
+ * narrower rule is `checkPaymentMethod`, as it depends on the env.
+ */
+export const paymentMethodSchema = z.string().regex(
+  /^pm_[A-Za-z0-9_]{1,250}$/,
+  "Must be a PaymentMethod id such as pm_card_visa",
+).openapi({
+  example: "pm_card_visa",
+  description: `Test mode: one of ${TEST_IDS.join(", ")}. With Stripe: any PaymentMethod id.`,
+});
+
+/** 400 `validation_failed` unless the configured provider can charge this payment method. */
+export function checkPaymentMethod(provider: "test" | "stripe", method: string): void {
+  if (provider === "test" && !TEST_IDS.includes(method)) {
+    throw validationError([{
+      path: "payment_method",
+      message: `Must be one of ${TEST_IDS.join(", ")}`,
+    }]);
+  }
+}
 
 export const placeOrderBody = z.object({
   payment_method: paymentMethodSchema,

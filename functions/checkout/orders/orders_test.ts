@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ADDRESS, type Fixture, withFixture, withKey } from "../test_helpers.ts";
+import { ADDRESS, type Fixture, PROVIDERS, withFixture, withKey } from "../test_helpers.ts";
 
 const BODY = { payment_method: "pm_card_visa", shipping_address: ADDRESS };
 
@@ -178,42 +178,51 @@ Deno.test("the same key with a different body gives 422 idempotency_key_reused",
     assert.equal((await order(f, bob, "k")).status, 201);
   }));
 
-Deno.test("each declining test card gives 402 with its decline_code and releases the stock", async (t) => {
-  await withFixture(async (f) => {
-    const [a] = await f.products([{ id: "a", on_hand: 4 }]);
-    const token = await f.token("u1");
-    const cards: [string, string][] = [
-      ["pm_card_chargeDeclined", "generic_decline"],
-      ["pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds"],
-      ["pm_card_chargeDeclinedExpiredCard", "expired_card"],
-      ["pm_card_chargeDeclinedProcessingError", "processing_error"],
-    ];
-    for (const [card, code] of cards) {
-      await t.step(`${card} → ${code}`, async () => {
-        await fill(f, token, [[a, 4]]);
-        const res = await order(f, token, `k-${card}`, { ...BODY, payment_method: card });
-        assert.equal(res.status, 402);
-        assert.equal(res.body.code, "payment_declined");
-        assert.equal(res.body.decline_code, code);
-        assert.deepEqual(await f.stock(a), { on_hand: 4, reserved: 0 });
-        const kept = await f.call("GET", `/checkout/orders/${res.body.order_id}`, { token });
-        assert.equal(kept.body.status, "payment_failed");
-        assert.deepEqual(kept.body.payment, { method: card, status: "failed", decline_code: code });
-        assert.equal(
-          (await f.call("GET", "/checkout/cart", { token })).body.items.length,
-          1,
-          "cart kept",
-        );
-        assert.equal(
-          (await order(f, token, `k-${card}`, { ...BODY, payment_method: card })).text,
-          res.text,
-        );
+for (const payments of PROVIDERS) {
+  Deno.test(`[${payments}] each declining test card gives 402 with its decline_code and releases the stock`, async (t) => {
+    await withFixture(async (f) => {
+      const [a] = await f.products([{ id: "a", on_hand: 4 }]);
+      const token = await f.token("u1");
+      const cards: [string, string][] = [
+        ["pm_card_chargeDeclined", "generic_decline"],
+        ["pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds"],
+        ["pm_card_chargeDeclinedExpiredCard", "expired_card"],
+        ["pm_card_chargeDeclinedProcessingError", "processing_error"],
+      ];
+      for (const [card, code] of cards) {
+        await t.step(`${card} → ${code}`, async () => {
+          await fill(f, token, [[a, 4]]);
+          const res = await order(f, token, `k-${card}`, { ...BODY, payment_method: card });
+          assert.equal(res.status, 402);
+          assert.equal(res.body.code, "payment_declined");
+          assert.equal(res.body.decline_code, code);
+          assert.deepEqual(await f.stock(a), { on_hand: 4, reserved: 0 });
+          const kept = await f.call("GET", `/checkout/orders/${res.body.order_id}`, { token });
+          assert.equal(kept.body.status, "payment_failed");
+          assert.deepEqual(kept.body.payment, {
+            method: card,
+            status: "failed",
+            decline_code: code,
+          });
+          assert.equal(
+            (await f.call("GET", "/checkout/cart", { token })).body.items.length,
+            1,
+            "cart kept",
+          );
+          assert.equal(
+            (await order(f, token, `k-${card}`, { ...BODY, payment_method: card })).text,
+            res.text,
+          );
+        });
+      }
+      await t.step("pm_card_mastercard succeeds", async () => {
+        const res = await order(f, token, "k-mc", {
+          ...BODY,
+          payment_method: "pm_card_mastercard",
+        });
+        assert.equal(res.status, 201);
+        assert.deepEqual(await f.stock(a), { on_hand: 0, reserved: 0 });
       });
-    }
-    await t.step("pm_card_mastercard succeeds", async () => {
-      const res = await order(f, token, "k-mc", { ...BODY, payment_method: "pm_card_mastercard" });
-      assert.equal(res.status, 201);
-      assert.deepEqual(await f.stock(a), { on_hand: 0, reserved: 0 });
-    });
+    }, { payments });
   });
-});
+}

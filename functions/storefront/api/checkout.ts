@@ -126,6 +126,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/checkout/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Stripe event
+         * @description Stripe calls this with events signed by the endpoint's signing secret. Applied: payment_intent.succeeded, payment_intent.payment_failed, charge.refunded; any other event is acknowledged and ignored. An event id is applied once. Only with PAYMENT_PROVIDER=stripe.
+         */
+        post: operations["receiveStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -201,8 +221,11 @@ export interface components {
             country: string;
         };
         PlaceOrder: {
-            /** @enum {string} */
-            payment_method: "pm_card_visa" | "pm_card_mastercard" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedProcessingError";
+            /**
+             * @description Test mode: one of pm_card_visa, pm_card_mastercard, pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds, pm_card_chargeDeclinedExpiredCard, pm_card_chargeDeclinedProcessingError. With Stripe: any PaymentMethod id.
+             * @example pm_card_visa
+             */
+            payment_method: string;
             shipping_address: components["schemas"]["ShippingAddress"];
         };
     };
@@ -742,6 +765,58 @@ export interface operations {
             };
             /** @description Not an admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveStripeWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                "stripe-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id?: string;
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The event was received (applied, seen before, or ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        received: true;
+                        /** @enum {string} */
+                        result: "applied" | "duplicate" | "ignored";
+                    };
+                };
+            };
+            /** @description `invalid_signature`: missing, malformed, wrong or too old */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: Stripe is not the configured payment provider */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
