@@ -2,7 +2,7 @@
 /** Sign in, sign up, sign out, and the "signed in on" sessions page with revoke. */
 import { Hono } from "hono";
 import { deleteCookie } from "hono/cookie";
-import { api, type Ctx, type StorefrontEnv } from "./deps.ts";
+import { api, type Ctx, SignedOut, type StorefrontEnv } from "./deps.ts";
 import { mergeGuestCart } from "./guest_cart.ts";
 import { rememberCount } from "./cart.ts";
 import { Alert, PostButton } from "./layout.tsx";
@@ -100,7 +100,9 @@ for (const mode of ["signin", "signup"] as const) {
 accountRoutes.post("/signout", async (c) => {
   if (c.get("session")) {
     // Ends the session at auth too, so its refresh token is dead everywhere.
-    await api(c).auth.POST("/auth/logout", { body: { scope: "local" } });
+    await api(c).auth.POST("/auth/logout", { body: { scope: "local" } }).catch((err) => {
+      if (!(err instanceof SignedOut)) throw err; // already over: nothing to end
+    });
   }
   endSession(c);
   deleteCookie(c, "sf_n", { path: "/", secure: true });

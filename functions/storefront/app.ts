@@ -13,13 +13,13 @@ import { adminRoutes } from "./admin_routes.tsx";
 import { assetRoutes } from "./assets_routes.ts";
 import { cartRoutes } from "./cart_routes.tsx";
 import { cartCount } from "./cart.ts";
-import { config, ServiceUnavailable, type StorefrontEnv } from "./deps.ts";
+import { config, ServiceUnavailable, SignedOut, type StorefrontEnv } from "./deps.ts";
 import { storefrontEnvSchema } from "./env.ts";
 import { errorPage } from "./error_page.tsx";
 import { layout } from "./layout.tsx";
 import { orderRoutes } from "./order_routes.tsx";
 import { productRoutes } from "./product_routes.tsx";
-import { loadSession } from "./session.ts";
+import { endSession, loadSession, signInFirst } from "./session.ts";
 import { Hono } from "hono";
 
 /** Ready when the storefront's configuration parses and each service says it is alive. */
@@ -60,6 +60,8 @@ function pages() {
     c.set("cartCount", cartCount(c));
     await next();
     c.header("Content-Security-Policy", CSP);
+    // Same-origin Referer lets an error page offer "Try again" back to the form it came from.
+    c.header("Referrer-Policy", "same-origin");
     if (c.res.headers.get("Content-Type")?.startsWith("text/html")) {
       c.header("Cache-Control", "no-store");
     }
@@ -78,6 +80,11 @@ function pages() {
   app.route("/admin", adminRoutes);
   app.notFound((c) => errorPage(c, 404, "We could not find that page."));
   app.onError((err, c) => {
+    if (err instanceof SignedOut) {
+      // The session ended elsewhere (revoked, signed out): forget it and ask again.
+      endSession(c);
+      return signInFirst(c) ?? c.redirect("/signin", 303);
+    }
     if (err instanceof ServiceUnavailable) {
       c.get("log").warn("A service is unavailable", { err: err.message });
       return errorPage(

@@ -37,10 +37,22 @@ export class ServiceUnavailable extends Error {
   }
 }
 
+/** A service refused the shopper's token (revoked or signed out elsewhere): sign in again. */
+export class SignedOut extends Error {
+  constructor(readonly service: Service) {
+    super(`The ${service} service refused the session's access token`);
+    this.name = "SignedOut";
+  }
+}
+
 /** The storefront's parsed configuration. */
 export const config = (c: Ctx) => parseEnv(storefrontEnvSchema, c.env ?? {});
 
-function serviceFetch(c: Ctx, service: Service): (req: Request) => Promise<Response> {
+function serviceFetch(
+  c: Ctx,
+  service: Service,
+  withToken: boolean,
+): (req: Request) => Promise<Response> {
   const binding = c.env?.[BINDINGS[service]] as ServiceBinding | undefined;
   const timeout = config(c).STOREFRONT_UPSTREAM_TIMEOUT_MS;
   return async (req) => {
@@ -54,6 +66,10 @@ function serviceFetch(c: Ctx, service: Service): (req: Request) => Promise<Respo
     if (res.status >= 500 || res.status === 429) {
       await res.body?.cancel();
       throw new ServiceUnavailable(service, `status ${res.status}`);
+    }
+    if (res.status === 401 && withToken) {
+      await res.body?.cancel();
+      throw new SignedOut(service);
     }
     return res;
   };
@@ -75,7 +91,11 @@ export function api(c: Ctx, token = c.get("session")?.token): Api {
   const env = config(c);
   // deno-lint-ignore ban-types -- openapi-fetch's own constraint on `paths`
   const make = <P extends {}>(service: Service, baseUrl: string) =>
-    createClient<P>({ baseUrl, fetch: serviceFetch(c, service), headers: forwarded(c, token) });
+    createClient<P>({
+      baseUrl,
+      fetch: serviceFetch(c, service, token !== undefined),
+      headers: forwarded(c, token),
+    });
   return {
     auth: make<AuthPaths>("auth", env.AUTH_URL),
     search: make<SearchPaths>("search", env.SEARCH_URL),

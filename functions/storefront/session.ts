@@ -111,6 +111,12 @@ export function safeNext(next: unknown, fallback = "/"): string {
 /** For pages that need an account: the redirect to sign in, or null when signed in. */
 export function signInFirst(c: Ctx): Response | null {
   if (c.get("session")) return null;
-  const next = new URL(c.req.url);
-  return c.redirect(`/signin?next=${encodeURIComponent(next.pathname + next.search)}`, 303);
+  const here = new URL(c.req.url);
+  let next = here.pathname + here.search;
+  if (c.req.method !== "GET") {
+    // After a form post, come back to the page the form was on.
+    const from = URL.parse(c.req.header("Referer") ?? "");
+    next = from && from.host === here.host ? from.pathname + from.search : "/";
+  }
+  return c.redirect(`/signin?next=${encodeURIComponent(next)}`, 303);
 }

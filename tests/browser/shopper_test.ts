@@ -52,9 +52,9 @@ async function addToCart(page: Page, name: string, quantity = 1) {
   await page.getByRole("status").filter({ hasText: "Added to your cart" }).waitFor();
 }
 
-async function signUp(page: Page) {
+async function signUp(page: Page, from = "") {
   const shopper = newShopper();
-  await page.getByRole("link", { name: "Create an account" }).click();
+  if (from !== "/signup") await page.getByRole("link", { name: "Create an account" }).click();
   await page.getByRole("textbox", { name: "Email" }).fill(shopper.email);
   await page.getByRole("textbox", { name: "Password" }).fill(shopper.password);
   await page.getByRole("button", { name: "Create account" }).click();
@@ -241,6 +241,35 @@ Deno.test({
     await page.goto("/orders");
     assert.equal(await page.getByRole("link", { name: /^Order / }).count(), 1);
     await page.context().close();
+  },
+});
+
+Deno.test({
+  name: "revoking a session on the sessions page signs that browser out",
+  ...browserTest,
+  async fn() {
+    await setup();
+    const [laptop, phone] = [await newPage(browser, true), await newPage(browser, false)];
+    await laptop.goto("/signup");
+    const shopper = await signUp(laptop, "/signup");
+    await phone.goto("/signin");
+    await phone.getByRole("textbox", { name: "Email" }).fill(shopper.email);
+    await phone.getByRole("textbox", { name: "Password" }).fill(shopper.password);
+    await phone.getByRole("button", { name: "Sign in" }).click();
+    await phone.getByRole("button", { name: "Sign out" }).waitFor();
+
+    await laptop.goto("/account");
+    const sessions = laptop.getByRole("listitem").filter({ hasText: "Signed in on" });
+    assert.equal(await sessions.count(), 2);
+    await sessions.filter({ hasNotText: "this browser" }).getByRole("button", { name: "Revoke" })
+      .click();
+    assert.equal(await sessions.count(), 1);
+
+    await phone.goto("/orders");
+    await phone.getByRole("heading", { name: "Sign in" }).waitFor();
+    assert.match(phone.url(), /\/signin\?next=%2Forders$/);
+    await laptop.context().close();
+    await phone.context().close();
   },
 });
 
