@@ -2,8 +2,12 @@
  * The local stand-in for the edge's routing: one origin that sends
  * `/auth/*`, `/search/*` and `/checkout/*` to each function's own port and
  * everything else to the storefront, as Workers routes or a Deno Deploy
- * domain mapping would.
+ * domain mapping would. Forwarding is hono's `proxy` (hop-by-hop headers
+ * dropped, bodies streamed).
  */
+import { Hono } from "hono";
+import { proxy } from "hono/proxy";
+
 export type Routes = Record<string, number>;
 
 function problem(status: number, code: string, detail: string): Response {
@@ -15,31 +19,31 @@ function problem(status: number, code: string, detail: string): Response {
 
 /**
  * A fetch handler proxying by the first path segment (anything else to
- * `fallback`, the storefront, when given); adds `X-Forwarded-For`.
+ * `fallback`, the storefront, when given); adds `X-Forwarded-For` and `-Host`.
  */
 export function gatewayHandler(routes: Routes, fallback?: number) {
-  return async (req: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
-    const url = new URL(req.url);
+  const app = new Hono<{ Bindings: { remote: string } }>();
+  app.all("*", async (c) => {
+    const url = new URL(c.req.url);
     const first = url.pathname.split("/")[1];
     const port = Object.hasOwn(routes, first) ? routes[first] : fallback;
+    const service = Object.hasOwn(routes, first) ? first : "storefront";
     if (!port) return problem(404, "not_found", `Cannot find ${url.pathname}`);
-    const headers = new Headers(req.headers);
-    const remote = (info.remoteAddr as Deno.NetAddr).hostname;
-    headers.set(
-      "X-Forwarded-For",
-      [headers.get("X-Forwarded-For"), remote].filter(Boolean).join(", "),
-    );
-    headers.set("X-Forwarded-Host", url.host);
+    const forwardedFor = [c.req.header("X-Forwarded-For"), c.env.remote].filter(Boolean);
     try {
-      return await fetch(`http://127.0.0.1:${port}${url.pathname}${url.search}`, {
-        method: req.method,
-        headers,
-        body: req.body,
+      return await proxy(`http://127.0.0.1:${port}${url.pathname}${url.search}`, {
+        raw: c.req.raw,
+        headers: {
+          ...c.req.header(),
+          "X-Forwarded-For": forwardedFor.join(", "),
+          "X-Forwarded-Host": url.host,
+        },
         redirect: "manual",
       });
     } catch {
-      const name = Object.hasOwn(routes, first) ? first : "storefront";
-      return problem(502, "bad_gateway", `Cannot reach the ${name} function`);
+      return problem(502, "bad_gateway", `Cannot reach the ${service} function`);
     }
-  };
+  });
+  return (req: Request, info: Deno.ServeHandlerInfo): Promise<Response> =>
+    Promise.resolve(app.fetch(req, { remote: (info.remoteAddr as Deno.NetAddr).hostname }));
 }

@@ -63,10 +63,15 @@ export async function spawnFunction(
   port: number,
   env: Record<string, string>,
   quiet: boolean,
+  logFile?: string,
 ): Promise<Deno.ChildProcess> {
-  const io = quiet ? "null" : "inherit";
+  const io = logFile ? "piped" : quiet ? "null" : "inherit";
+  const started = (child: Deno.ChildProcess) => {
+    if (logFile) appendOutput(child, logFile);
+    return child;
+  };
   if (runtime === "deno") {
-    return new Deno.Command(Deno.execPath(), {
+    const child = new Deno.Command(Deno.execPath(), {
       args: [
         "serve",
         "-A",
@@ -81,6 +86,7 @@ export async function spawnFunction(
       stdout: io,
       stderr: io,
     }).spawn();
+    return started(child);
   }
   // wrangler dev takes the function's env from a file, as .dev.vars would.
   const envFile = await Deno.makeTempFile({ prefix: `edgeshop-${service}-`, suffix: ".env" });
@@ -122,7 +128,23 @@ export async function spawnFunction(
     stderr: io,
   }).spawn();
   wranglers.set(child, envFile);
-  return child;
+  return started(child);
+}
+
+/** Appends a child's stdout and stderr to `path` (its log lines, for tests to read). */
+function appendOutput(child: Deno.ChildProcess, path: string) {
+  const file = Deno.openSync(path, { create: true, append: true });
+  let open = 2;
+  for (const stream of [child.stdout, child.stderr]) {
+    (async () => {
+      for await (const chunk of stream) {
+        // Whole chunks, synchronously: lines from the two streams never interleave mid-chunk.
+        for (let done = 0; done < chunk.length;) done += file.writeSync(chunk.subarray(done));
+      }
+    })().catch(() => {}).finally(() => {
+      if (--open === 0) file.close();
+    });
+  }
 }
 
 /** Starts the functions and the gateway; `stop()` ends them all. */
@@ -133,6 +155,8 @@ export async function startStack(opts: {
   storefrontPort?: number;
   gatewayPort?: number;
   quiet?: boolean;
+  /** Write each function's output to `<logDir>/<service>.log` instead of the console. */
+  logDir?: string;
 }): Promise<Stack> {
   const ports: Record<FunctionName, number> = {
     ...(opts.ports ??
@@ -159,6 +183,7 @@ export async function startStack(opts: {
         ports[name],
         envs[name],
         opts.quiet ?? false,
+        opts.logDir ? `${opts.logDir}/${name}.log` : undefined,
       );
       children.push(child);
     }

@@ -10,18 +10,20 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
 import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
-import { createLogger, type Level, type Logger } from "./log.ts";
+import { createLogger, type Logger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { openApiConfig } from "./openapi.ts";
 import { corsMiddleware } from "./cors.ts";
+import { observe, serverTimingDetails } from "./observe.ts";
+import type { TraceContext } from "./trace.ts";
 import type { AuthUser } from "./auth.ts";
 
 /** Hono env shared by every service: string bindings plus per-request variables. */
 export type AppEnv = {
   Bindings: Record<string, unknown>;
-  Variables: { log: Logger; requestId: string; user: AuthUser };
+  Variables: { log: Logger; requestId: string; user: AuthUser; trace: TraceContext };
 };
 
 /** The app type every service builds on. */
@@ -120,14 +122,12 @@ export function createApp(service: string, ready: ReadyCheck, envSchema?: ZodTyp
   const root = createRouter();
   const base = `/${service}`;
   root.use(requestId({ headerName: "X-Request-Id" }));
+  // Trace, request logger and the access log wrap everything below.
+  root.use(observe(service));
+  root.use(timing({ crossOrigin: false }));
+  root.use(serverTimingDetails());
   // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
   root.use(corsMiddleware());
-  root.use(timing({ crossOrigin: false }));
-  root.use(async function attachLogger(c, next) {
-    const level = (typeof c.env?.LOG_LEVEL === "string" ? c.env.LOG_LEVEL : "info") as Level;
-    c.set("log", createLogger({ service, request_id: c.get("requestId") }, level));
-    await next();
-  });
   root.use(secureHeaders());
   if (envSchema) {
     root.use(async function checkEnv(c, next) {

@@ -8,6 +8,7 @@ import {
   TokenError,
   verifierFor,
 } from "./jwt.ts";
+import { traceHeaders } from "./trace.ts";
 
 /** The caller, as `requireUser()` puts it in `c.get("user")`. */
 export interface AuthUser {
@@ -40,7 +41,7 @@ async function authenticate(
   if (!token) throw unauthorized();
   const verifier = opts.verifier ? await opts.verifier(c) : verifierFor(c.env);
   try {
-    const claims = await verifier.verify(token);
+    const claims = await verifier.verify(token, traceHeaders(c.get("trace")));
     return {
       id: claims.sub,
       role: claims.role,

@@ -52,9 +52,12 @@ export async function importJwks(
 export const JWKS_FETCH_TIMEOUT_MS = 2000;
 
 /** Fetches a JWKS over HTTP(S) without following redirects (the URL is configuration, not input). */
-export async function fetchJwks(url: string): Promise<PublicJwk[]> {
+export async function fetchJwks(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<PublicJwk[]> {
   const res = await fetch(url, {
-    headers: { Accept: "application/json" },
+    headers: { ...headers, Accept: "application/json" },
     // Workers supports only "follow" and "manual": a redirect is simply not ok.
     redirect: "manual",
     signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS),

@@ -124,7 +124,11 @@ export class AccessTokenVerifier {
   }
 
   /** Verifies `token`; throws `TokenError` when it is not acceptable. */
-  async verify(token: string): Promise<AccessClaims> {
+  /**
+   * `headers` go with a JWKS fetch this call starts (the caller's trace), so
+   * the fetch shows up in the auth service's access log under the same trace.
+   */
+  async verify(token: string, headers: Record<string, string> = {}): Promise<AccessClaims> {
     const nowS = Math.floor(this.#now() / 1000);
     const hit = this.#verified.get(token);
     if (hit) {
@@ -139,7 +143,7 @@ export class AccessTokenVerifier {
         token,
         async (header: JWTHeaderParameters) => {
           kid = typeof header.kid === "string" ? header.kid : "";
-          return await this.#keyFor(kid);
+          return await this.#keyFor(kid, headers);
         },
         {
           algorithms: ["EdDSA"],
@@ -178,7 +182,7 @@ export class AccessTokenVerifier {
     this.#verified.set(token, claims);
   }
 
-  async #keyFor(kid: string): Promise<CryptoKey> {
+  async #keyFor(kid: string, headers: Record<string, string>): Promise<CryptoKey> {
     if (!kid || kid.length > 200) {
       throw new TokenError("missing or oversized kid");
     }
@@ -198,7 +202,7 @@ export class AccessTokenVerifier {
       // attempt has passed: an unknown kid costs at most one fetch per
       // interval, shared by everyone waiting.
       const cooled = now - this.#lastFetchAttempt >= JWKS_REFETCH_INTERVAL_MS;
-      if (this.#inflight || !this.#fetched || cooled) keys = await this.#sharedFetch();
+      if (this.#inflight || !this.#fetched || cooled) keys = await this.#sharedFetch(headers);
     }
     const key = keys?.get(kid);
     if (!key) throw new TokenError("unknown kid");
@@ -206,8 +210,8 @@ export class AccessTokenVerifier {
   }
 
   /** The fetch in flight (or a new one); on failure a stale set still verifies. */
-  async #sharedFetch(): Promise<Map<string, CryptoKey>> {
-    const pending = this.#inflight ?? this.#refetch();
+  async #sharedFetch(headers: Record<string, string>): Promise<Map<string, CryptoKey>> {
+    const pending = this.#inflight ?? this.#refetch(headers);
     try {
       return await waitForShared(pending, JWKS_FETCH_TIMEOUT_MS + 500, () => {
         // Its owner was cancelled (Workers): forget it, so the next caller starts afresh.
@@ -219,10 +223,10 @@ export class AccessTokenVerifier {
     }
   }
 
-  #refetch(): Promise<Map<string, CryptoKey>> {
+  #refetch(headers: Record<string, string>): Promise<Map<string, CryptoKey>> {
     this.#lastFetchAttempt = this.#now();
     const pending = (async () => {
-      const keys = await importJwks(await fetchJwks(this.#config.jwksUrl!));
+      const keys = await importJwks(await fetchJwks(this.#config.jwksUrl!, headers));
       this.#fetched = { keys, at: this.#now() };
       return keys;
     })();

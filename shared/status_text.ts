@@ -1,4 +1,10 @@
-/** Reason phrases for the statuses the services answer with (problem `title`). */
+/**
+ * Reason phrases for the statuses the services answer with (problem `title`).
+ * Hand-written because hono has no such table, @std/http's STATUS_TEXT is on
+ * JSR only (this project takes npm packages), and npm's `statuses` (like
+ * node:http) still says "Payload Too Large" and "Unprocessable Entity"
+ * where RFC 9110 says "Content Too Large" and "Unprocessable Content".
+ */
 export const STATUS_TEXT: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",

@@ -1,4 +1,13 @@
 /**
+ * Deadlines that can go through a call's own signal do (shared/db.ts and
+ * shared/redis.ts pass `AbortSignal.timeout` to the clients). This wrapper
+ * is for the three waits that cannot: a search cache lookup (an
+ * @upstash/redis client takes one signal for all its commands, and the
+ * cache store that follows must outlive the lookup's 250 ms budget), the
+ * login rate limits (@upstash/ratelimit's own `timeout` lets the request
+ * through, where auth falls back to its memory limiter) and a payment
+ * provider's charge (`PaymentProvider.charge` takes no signal).
+ *
  * Settles like `work`, or rejects with a `TimeoutError` DOMException once
  * `ms` have passed (the work itself goes on; only the wait ends).
  */

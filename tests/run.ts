@@ -71,11 +71,14 @@ try {
     extraCorsOrigins: [pageOrigin],
   });
   await seedAdmin(envs.auth, ADMIN.email, ADMIN.password);
-  for (const env of Object.values(envs)) {
-    env.LOG_LEVEL = Deno.env.get("TEST_STACK_LOGS") ? "debug" : "error";
-  }
+  // The stack logs at info (access logs) into files the tests read
+  // (tests/trace_test.ts), or at debug to the console with TEST_STACK_LOGS=1.
+  const showLogs = Boolean(Deno.env.get("TEST_STACK_LOGS"));
+  for (const env of Object.values(envs)) env.LOG_LEVEL = showLogs ? "debug" : "info";
+  const logDir = showLogs ? undefined : await Deno.makeTempDir({ prefix: "edgeshop-test-logs-" });
+  if (logDir) cleanups.push(() => Deno.remove(logDir, { recursive: true }));
   const stack = wantsStack
-    ? await startStack({ runtime, envs, ports, quiet: !Deno.env.get("TEST_STACK_LOGS") })
+    ? await startStack({ runtime, envs, ports, quiet: !showLogs, logDir })
     : undefined;
   if (stack) cleanups.push(stack.stop);
   log(
@@ -98,6 +101,7 @@ try {
       UPSTASH_REDIS_REST_URL: upstash.url,
       UPSTASH_REDIS_REST_TOKEN: upstash.token,
       ...(stack ? { E2E_BASE_URL: stack.gatewayUrl, E2E_PAGE_ORIGIN: pageOrigin } : {}),
+      ...(stack && logDir ? { E2E_LOG_DIR: logDir } : {}),
       E2E_ADMIN_EMAIL: ADMIN.email,
       E2E_ADMIN_PASSWORD: ADMIN.password,
       EDGESHOP_TEST_RUN: Deno.env.get("EDGESHOP_TEST_RUN")!,

@@ -1,4 +1,5 @@
-import { decodeBase64Url as unb64, encodeBase64Url as b64 } from "../../shared/encoding.ts";
+import { base64url } from "jose";
+import { timingSafeEqual } from "../../shared/timing_safe.ts";
 
 /**
  * Password hashes as `pbkdf2-sha256$<iterations>$<salt>$<hash>` (or
@@ -56,14 +57,9 @@ async function derive(password: string, salt: Uint8Array, iterations: number, pe
 export async function hashPassword(password: string, params: HashParams): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
   const hash = await derive(password, salt, params.iterations, params.pepper);
-  return `${params.pepper ? PEPPERED : SCHEME}$${params.iterations}$${b64(salt)}$${b64(hash)}`;
-}
-
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
+  return `${params.pepper ? PEPPERED : SCHEME}$${params.iterations}$${base64url.encode(salt)}$${
+    base64url.encode(hash)
+  }`;
 }
 
 /** Result of checking a password: whether it matched, and whether the stored hash is outdated. */
@@ -88,11 +84,11 @@ export async function verifyPassword(
   if (peppered && !params.pepper) return { ok: false, needsRehash: false };
   const derived = await derive(
     password,
-    unb64(salt),
+    base64url.decode(salt),
     iterations,
     peppered ? params.pepper : undefined,
   );
-  const ok = timingSafeEqual(derived, unb64(hash));
+  const ok = await timingSafeEqual(derived, base64url.decode(hash));
   const needsRehash = iterations !== params.iterations || peppered !== Boolean(params.pepper);
   return { ok, needsRehash };
 }
@@ -102,8 +98,8 @@ export async function verifyPassword(
  * login for an unknown email against it costs the same time as a real one.
  */
 export function dummyHash(params: HashParams): string {
-  const zeros = b64(new Uint8Array(SALT_BYTES));
+  const zeros = base64url.encode(new Uint8Array(SALT_BYTES));
   return `${params.pepper ? PEPPERED : SCHEME}$${params.iterations}$${zeros}$${
-    b64(new Uint8Array(32))
+    base64url.encode(new Uint8Array(32))
   }`;
 }

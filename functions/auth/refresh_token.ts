@@ -1,8 +1,9 @@
-import { encodeBase64Url, sha256Hex } from "../../shared/encoding.ts";
+import { base64url } from "jose";
+import { sha256Hex } from "../../shared/encoding.ts";
 
 /** A new opaque refresh token: 256 random bits, base64url (43 characters). */
 export function newRefreshToken(): string {
-  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 /**

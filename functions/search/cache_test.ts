@@ -7,7 +7,7 @@ const R = runToken();
 const P = `ca-${R}`;
 
 Deno.test("search cache: a hit is one Redis round trip and no Postgres; a miss is one of each plus a write", async () => {
-  const { env, request, settle } = searchTestSetup();
+  const { env, request, settle } = searchTestSetup({ LOG_LEVEL: "debug" });
   const admin = await authHeaders("admin");
   const path = `/search/products?q=cachetest${R}&limit=5`;
   try {
@@ -59,6 +59,7 @@ Deno.test("search cache: with Redis down, search still answers from Postgres and
   const closedPort = freePort();
   const { env, request } = searchTestSetup({
     UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${closedPort}`,
+    LOG_LEVEL: "debug", // Server-Timing shows the cache outcome only at debug (or to admins)
   });
   let res!: Response;
   const { postgres } = await countTrips(env, async () => {

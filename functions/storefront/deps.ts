@@ -7,6 +7,7 @@ import createClient, { type Client } from "openapi-fetch";
 import type { Context } from "hono";
 import type { AppEnv } from "../../shared/app.ts";
 import { parseEnv } from "../../shared/env.ts";
+import { traceHeaders } from "../../shared/trace.ts";
 import type { paths as AuthPaths } from "./api/auth.ts";
 import type { paths as CheckoutPaths } from "./api/checkout.ts";
 import type { paths as SearchPaths } from "./api/search.ts";
@@ -75,9 +76,16 @@ function serviceFetch(
   };
 }
 
-/** Headers every call carries: the request id, and the shopper's own address and browser. */
+/**
+ * Headers every call carries: the request id, the trace (so one trace id
+ * follows a purchase from the page through every service), and the
+ * shopper's own address and browser.
+ */
 function forwarded(c: Ctx, token: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = { "X-Request-Id": c.get("requestId") };
+  const headers: Record<string, string> = {
+    "X-Request-Id": c.get("requestId"),
+    ...traceHeaders(c.get("trace")),
+  };
   const ua = c.req.header("User-Agent");
   if (ua) headers["User-Agent"] = ua;
   const xff = c.req.header("X-Forwarded-For");

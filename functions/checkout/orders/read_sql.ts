@@ -1,6 +1,6 @@
 import type { Sql } from "../../../shared/db.ts";
 import { type Order, ORDER_JSON } from "./order_json.ts";
-import { decodeBase64Url, encodeBase64Url } from "../../../shared/encoding.ts";
+import { base64url } from "jose";
 import { isUuid } from "../../../shared/ids.ts";
 
 /** True when `id` can be an order id (anything else is simply not found, never a SQL error). */
@@ -22,12 +22,12 @@ export async function getOrder(
 }
 
 /** Opaque keyset cursor: the `seq` of the last order on the page, base64url. */
-export const encodeCursor = (seq: string) => encodeBase64Url(new TextEncoder().encode(`o:${seq}`));
+export const encodeCursor = (seq: string) => base64url.encode(`o:${seq}`);
 
 /** The seq a cursor points after, or null when it is not one of ours. */
 export function decodeCursor(cursor: string): string | null {
   try {
-    const text = new TextDecoder().decode(decodeBase64Url(cursor));
+    const text = new TextDecoder().decode(base64url.decode(cursor));
     const match = /^o:(\d{1,18})$/.exec(text);
     return match ? match[1] : null;
   } catch {
