@@ -245,7 +245,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "revoking a session on the sessions page signs that browser out",
+  name: "sessions: an expired access token is refreshed unseen; a revoked session cannot refresh",
   ...browserTest,
   async fn() {
     await setup();
@@ -258,6 +258,11 @@ Deno.test({
     await phone.getByRole("button", { name: "Sign in" }).click();
     await phone.getByRole("button", { name: "Sign out" }).waitFor();
 
+    // The access token cookie gone (as when it expires): the refresh token gets a new pair.
+    await phone.context().clearCookies({ name: "sf_at" });
+    await phone.goto("/orders");
+    await phone.getByRole("heading", { name: "Your orders" }).waitFor();
+
     await laptop.goto("/account");
     const sessions = laptop.getByRole("listitem").filter({ hasText: "Signed in on" });
     assert.equal(await sessions.count(), 2);
@@ -265,6 +270,8 @@ Deno.test({
       .click();
     assert.equal(await sessions.count(), 1);
 
+    // Revoked: once its access token is gone, the phone cannot refresh and is signed out.
+    await phone.context().clearCookies({ name: "sf_at" });
     await phone.goto("/orders");
     await phone.getByRole("heading", { name: "Sign in" }).waitFor();
     assert.match(phone.url(), /\/signin\?next=%2Forders$/);
