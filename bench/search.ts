@@ -128,7 +128,7 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
   const { rows: [sizes] } = await db.query(`SELECT pg_table_size('catalog.products') AS table_bytes,
     pg_relation_size('catalog.products_search_doc_idx') AS search_bytes,
     pg_indexes_size('catalog.products') AS index_bytes,
-    (SELECT count(*) FROM catalog.search_words) AS words`);
+    (SELECT count(*) FROM catalog.terms) AS words`);
   await db.end();
 
   const app = createSearchApp();

@@ -195,6 +195,11 @@ export function startStripeMock(opts: { secretKey?: string } = {}): StripeMock {
       }
       return { status: 200, body: { object: "search_result", data, has_more: false, url: path } };
     }
+    if (method === "GET" && path === "/v1/refunds") {
+      const pi = url.searchParams.get("payment_intent");
+      const data = mock.refunds.filter((r) => !pi || r.payment_intent === pi).reverse();
+      return { status: 200, body: { object: "list", data, has_more: false, url: path } };
+    }
     const one = path.match(/^\/v1\/payment_intents\/([^/]+)$/);
     if (method === "GET" && one) {
       const pi = mock.intents.find((i) => i.id === one[1]);

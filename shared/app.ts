@@ -10,21 +10,16 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ApiError, problem, validationError, zodIssuesToErrors } from "./errors.ts";
 import { undecodablePathParams, undecodableQueryParams } from "./text.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { createLogger } from "./log.ts";
 import { readinessRoutes, type ReadyCheck } from "./health.ts";
 import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { openApiConfig } from "./openapi.ts";
 import { corsMiddleware } from "./cors.ts";
 import { observe, serverTimingDetails } from "./observe.ts";
-import type { TraceContext } from "./trace.ts";
-import type { AuthUser } from "./auth.ts";
 
-/** Hono env shared by every service: string bindings plus per-request variables. */
-export type AppEnv = {
-  Bindings: Record<string, unknown>;
-  Variables: { log: Logger; requestId: string; user: AuthUser; trace: TraceContext };
-};
+export type { AppEnv } from "./app_env.ts";
+import type { AppEnv } from "./app_env.ts";
 
 /** The app type every service builds on. */
 export type App = OpenAPIHono<AppEnv>;

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app.ts";
+import type { AppEnv } from "./app_env.ts";
 import { ApiError, unauthorized } from "./errors.ts";
 import {
   type AccessTokenVerifier,
@@ -17,6 +17,14 @@ export interface AuthUser {
   sessionId: string;
   tokenId: string;
   expiresAt: Date;
+}
+
+// Typed for every context, as hono's own request-id middleware declares
+// `requestId`: shared/app.ts then needs no import of this file (no cycle).
+declare module "hono" {
+  interface ContextVariableMap {
+    user: AuthUser;
+  }
 }
 
 /** Options for `requireUser`; services other than auth need none. */

@@ -39,6 +39,14 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+// Typed for every context (set by createApp's logging middleware), as hono's
+// request-id middleware declares `requestId`.
+declare module "hono" {
+  interface ContextVariableMap {
+    log: Logger;
+  }
+}
+
 /** Creates a logger writing JSON lines to the console at `level` and above. */
 export function createLogger(base: Record<string, unknown>, level: Level = "info"): Logger {
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {

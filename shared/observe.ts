@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import type { AppEnv } from "./app.ts";
+import type { AppEnv } from "./app_env.ts";
 import { createLogger, type Level } from "./log.ts";
 import { traceFrom } from "./trace.ts";
 import { bearerToken } from "./auth.ts";

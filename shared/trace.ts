@@ -19,6 +19,13 @@ export interface TraceContext {
   state?: string;
 }
 
+// Typed for every context, as hono's request-id middleware declares `requestId`.
+declare module "hono" {
+  interface ContextVariableMap {
+    trace: TraceContext;
+  }
+}
+
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
 const randomHex = (bytes: number) => encodeHex(crypto.getRandomValues(new Uint8Array(bytes)));

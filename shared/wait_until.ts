@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { Logger } from "./log.ts";
 
 /**
  * Runs `work` after the response without delaying it. On Workers it goes to
@@ -8,7 +9,7 @@ import type { Context } from "hono";
  */
 export function waitUntil(c: Context, work: Promise<unknown>): void {
   const guarded = work.catch((err) => {
-    const log = c.get("log") as { error(m: string, f?: Record<string, unknown>): void } | undefined;
+    const log: Logger | undefined = c.get("log");
     log?.error("Background work failed", { err });
   });
   let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;

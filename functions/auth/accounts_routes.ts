@@ -11,7 +11,7 @@ import { ownVerifier } from "./own_verifier.ts";
 import { rules } from "./rate_limit_rules.ts";
 import { hashParams, tokenPair } from "./issue.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
-import { enforce, hashId } from "./rate_limit.ts";
+import { enforce, hashId, showLimits } from "./rate_limit.ts";
 import { hashRefreshToken, newRefreshToken } from "./refresh_token.ts";
 import { userOfLiveSession } from "./sessions_sql.ts";
 import { LoginBody, SignupBody, TokenPair, User } from "./schemas.ts";
@@ -41,7 +41,10 @@ export function accountsRoutes() {
     }),
     async (c) => {
       const { env, sql, limiter } = deps(c);
-      enforce(await limiter().consume(rules(env).signupPerIp, clientIp(c)));
+      const rule = rules(env).signupPerIp;
+      const decision = await limiter().consume(rule, clientIp(c));
+      showLimits(c, [{ rule, decision }]);
+      enforce(decision);
       const body = c.req.valid("json");
       const refresh = newRefreshToken();
       const [passwordHash, refreshHash] = await Promise.all([
@@ -97,6 +100,7 @@ export function accountsRoutes() {
         lim.peek(limits.loginFailuresPerAddress, addressId),
         lim.peek(limits.loginFailuresPerAccount, accountId),
       ]);
+      showLimits(c, [{ rule: limits.loginPerIp, decision: decisions[0] }]);
       decisions.forEach(enforce);
       const user = await findUserByEmail(sql, email);
       const params = hashParams(env);

@@ -28,11 +28,11 @@ function current(key: string, windowMs: number, now: number): Window {
 export function memoryConsume(key: string, limit: number, windowMs: number, now = Date.now()) {
   const w = current(key, windowMs, now);
   w.count++;
-  return { success: w.count <= limit, reset: w.resetAt };
+  return { success: w.count <= limit, remaining: Math.max(0, limit - w.count), reset: w.resetAt };
 }
 
 /** Whether another hit would still be allowed, without counting one. */
 export function memoryPeek(key: string, limit: number, windowMs: number, now = Date.now()) {
   const w = current(key, windowMs, now);
-  return { success: w.count < limit, reset: w.resetAt };
+  return { success: w.count < limit, remaining: Math.max(0, limit - w.count), reset: w.resetAt };
 }

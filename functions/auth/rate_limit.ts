@@ -1,5 +1,6 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
+import type { Context } from "hono";
 import { ApiError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/log.ts";
 import { memoryConsume, memoryPeek } from "./memory_limiter.ts";
@@ -16,6 +17,9 @@ export interface LimitRule {
 /** The outcome of a check. */
 export interface LimitDecision {
   ok: boolean;
+  /** Hits left in the current window (0 when refused). */
+  remaining: number;
+  /** Seconds until the window frees a hit again (at least 1). */
   retryAfter: number;
   source: "redis" | "memory";
 }
@@ -56,7 +60,12 @@ export class Limiter {
   async consume(rule: LimitRule, id: string): Promise<LimitDecision> {
     try {
       const r = await withTimeout(this.#ratelimit(rule).limit(id), REDIS_TIMEOUT_MS, "Redis");
-      return { ok: r.success, retryAfter: retryAfter(r.reset), source: "redis" };
+      return {
+        ok: r.success,
+        remaining: r.remaining,
+        retryAfter: retryAfter(r.reset),
+        source: "redis",
+      };
     } catch (err) {
       this.#fallback(rule, err);
       const r = memoryConsume(
@@ -64,7 +73,12 @@ export class Limiter {
         rule.limit,
         rule.windowSeconds * 1000,
       );
-      return { ok: r.success, retryAfter: retryAfter(r.reset), source: "memory" };
+      return {
+        ok: r.success,
+        remaining: r.remaining,
+        retryAfter: retryAfter(r.reset),
+        source: "memory",
+      };
     }
   }
 
@@ -76,7 +90,12 @@ export class Limiter {
         REDIS_TIMEOUT_MS,
         "Redis",
       );
-      return { ok: r.remaining > 0, retryAfter: retryAfter(r.reset), source: "redis" };
+      return {
+        ok: r.remaining > 0,
+        remaining: r.remaining,
+        retryAfter: retryAfter(r.reset),
+        source: "redis",
+      };
     } catch (err) {
       this.#fallback(rule, err);
       const r = memoryPeek(
@@ -84,7 +103,12 @@ export class Limiter {
         rule.limit,
         rule.windowSeconds * 1000,
       );
-      return { ok: r.success, retryAfter: retryAfter(r.reset), source: "memory" };
+      return {
+        ok: r.success,
+        remaining: r.remaining,
+        retryAfter: retryAfter(r.reset),
+        source: "memory",
+      };
     }
   }
 }
@@ -96,6 +120,30 @@ export function enforce(d: LimitDecision): void {
       "Retry-After": String(d.retryAfter),
     });
   }
+}
+
+/**
+ * `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers,
+ * structured-field lists: `"name";q=quota;w=window` and
+ * `"name";r=remaining;t=seconds`) for the per-client limits of a route. Only
+ * per-address limits are shown: per-account counts would tell anyone how
+ * often someone else's account was guessed at.
+ */
+export function showLimits(
+  c: Context,
+  limits: { rule: LimitRule; decision: LimitDecision }[],
+): void {
+  const headers = {
+    "RateLimit-Policy": limits.map(({ rule }) =>
+      `"${rule.name}";q=${rule.limit};w=${rule.windowSeconds}`
+    )
+      .join(", "),
+    RateLimit: limits.map(({ rule, decision }) =>
+      `"${rule.name}";r=${decision.remaining};t=${decision.retryAfter}`
+    ).join(", "),
+  };
+  // Set on the context, so a 429 problem response carries them too.
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
 }
 
 /** Identifiers in Redis keys are hashed: emails are personal data. */

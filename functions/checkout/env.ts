@@ -12,8 +12,9 @@ const int = (min: number, max: number, fallback: number) =>
 export const checkoutEnvSchema = withJwtEnv(baseEnvSchema.extend({
   /**
    * Which `PaymentProvider` charges orders: `stripe`, or `test` (Stripe test mode imitated in
-   * Postgres; never real money). No default, so a deployment that forgot it answers 503
-   * `misconfigured` instead of quietly taking test payments; the local stack and tests set it.
+   * Postgres; never real money, so only on the local stack). No default, so a deployment that
+   * forgot it answers 503 `misconfigured` instead of quietly taking test payments; the local
+   * stack and tests set it.
    */
   PAYMENT_PROVIDER: z.enum(["test", "stripe"]),
   /** Stripe secret (`sk_…`) or restricted (`rk_…`) key; required with PAYMENT_PROVIDER=stripe. */
@@ -37,6 +38,11 @@ export const checkoutEnvSchema = withJwtEnv(baseEnvSchema.extend({
   // The sweep may only decide "never charged" once no charge can still be in flight.
   if (e.PAYMENT_TIMEOUT_MS >= e.CHECKOUT_ABANDON_AFTER_SECONDS * 1000) {
     issue("CHECKOUT_ABANDON_AFTER_SECONDS", "Must be longer than PAYMENT_TIMEOUT_MS");
+  }
+  // The test provider takes no money: it may run only on the local stack, whose Postgres is
+  // reached through the local Neon bridge. A deployment (real Neon) must name a real provider.
+  if (e.PAYMENT_PROVIDER === "test" && !e.NEON_HTTP_ENDPOINT) {
+    issue("PAYMENT_PROVIDER", "test takes no real money; outside the local stack use stripe");
   }
   if (e.PAYMENT_PROVIDER !== "stripe") return;
   if (!e.STRIPE_SECRET_KEY) issue("STRIPE_SECRET_KEY", "Required when PAYMENT_PROVIDER=stripe");

@@ -11,6 +11,7 @@ import { serviceEnv, testDatabaseUrl, testExecutionContext } from "../../tests/c
 import { authTestEnv, bearer, issueTestToken } from "../../tests/auth_helpers.ts";
 import { startStripeMock, type StripeMock } from "../../dev/stripe_mock.ts";
 import type { Role } from "../../shared/jwt.ts";
+import { encodeHex } from "../../shared/encoding.ts";
 import { createCheckoutApp } from "./app.ts";
 import type { ProviderFactory } from "./deps.ts";
 
@@ -179,3 +180,24 @@ export async function withFixture(
     await f.close();
   }
 }
+
+/** HMAC-SHA256 of `text` under `secret`, as lowercase hex (Web Crypto, independent of the SDK). */
+export async function hmacHex(secret: string, text: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return encodeHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text)));
+}
+
+/** A `Stripe-Signature` header for `body`, computed as Stripe does: `t=…,v1=HMAC(secret, t.body)`. */
+export async function signStripe(secret: string, body: string, t = Math.floor(Date.now() / 1000)) {
+  return `t=${t},v1=${await hmacHex(secret, `${t}.${body}`)}`;
+}
+
+/** The header Stripe would send with `event` to this fixture's webhook endpoint. */
+export const stripeSignature = (f: Fixture, event: unknown) =>
+  signStripe(f.env.STRIPE_WEBHOOK_SECRET, JSON.stringify(event));

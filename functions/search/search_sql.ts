@@ -2,57 +2,116 @@ import { IN_STOCK, PRODUCT_JSON } from "./product_sql.ts";
 import { queryCtes } from "./query_sql.ts";
 
 /**
- * One statement per search: hits, exact total, facets and price range come
- * back as a single JSON value (one Postgres round trip).
+ * One statement per search: hits, total, facets and price range come back
+ * as a single JSON value (one Postgres round trip).
  *
  * Parameters: $1 q, $2 categories text[], $3 brands text[], $4 min price,
  * $5 max price, $6 in_stock, $7 sort, $8 limit, $9/$10/$11 cursor keys.
  *
- * Ranking is a bucket sort, as Meilisearch's: score = 8 if the words match
- * as typed (no typo correction) + 4 if all of them are in the name (2 if in
- * name, brand or categories; 0 when the description was needed) + 1 if the
- * last word is complete rather than a prefix. Ties fall to popularity, then
- * id. Every sort is flattened to ascending keys (k1, k2, id), so one keyset
- * condition pages all of them.
+ * Matching: products with every word (any variant, see query_sql.ts). When
+ * fewer than 20 products have them all, products with
+ * some of the words join, ranked below every full match.
+ *
+ * Ranking is a bucket sort (as Meilisearch's) ending in a BM25F score:
+ * 1. more query words matched first (partial matches below full ones; among
+ *    those with as many words, the BM25 score below prefers the ones that
+ *    miss the least informative word, i.e. words are dropped least
+ *    informative first);
+ * 2. fewer words matched only through a typo correction;
+ * 3. fewer words matched only as a prefix of the last word;
+ * 4. score = Σ over matched words of idf × f(k1 + 1) / (f + k1), k1 1.2,
+ *    where f = 3·[in name]/(1 − b + b·name_words/avg) + 2·[in brand or
+ *    categories] + 1·[in description]/(1 − b + b·description_words/avg),
+ *    b 0.75 (BM25F with presence per field: product text is short, so
+ *    repeating a word says little), plus a phrase bonus when the words
+ *    appear in the name next to each other in the query's order;
+ * 5. popularity, then id.
+ * Buckets 1–3 pack into k1, the score and popularity into k2, so the
+ * cursor keeps three keys (k1, k2, id) for every sort.
  *
  * Faceting is disjunctive (Algolia-style): each facet is counted with every
  * filter except its own, so choosing a brand keeps the other brands' counts
  * visible; the price range ignores the price filter the same way.
  */
+const OPTIONAL_WORDS_BELOW = 20;
+const K1 = 1.2;
+const B = 0.75;
+const PHRASE_BONUS = 0.5; // × the query's summed idf
+
+const norm = (words: string, avg: string) => `(${1 - B} + ${B} * ${words} / c.${avg})`;
+
+// The ranking signals of product p for the query (one row per word in wq).
+const SIGNALS = `CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE m.hit) AS matched,
+      count(*) FILTER (WHERE m.hit AND NOT m.exact AND m.typo) AS typos,
+      count(*) FILTER (WHERE m.hit AND NOT m.exact AND NOT m.typo) AS prefixes,
+      coalesce(sum(m.idf * m.f * ${K1 + 1} / (m.f + ${K1})) FILTER (WHERE m.hit), 0) AS bm25
+    FROM (
+      SELECT wq.idf, p.search_doc @@ wq.q_any AS hit,
+        coalesce(p.search_doc @@ wq.q_exact, false) AS exact,
+        coalesce(p.search_doc @@ wq.q_typo, false) AS typo,
+        3 * (p.search_doc @@ wq.q_name)::int / ${norm("p.name_words", "avg_name")}
+          + 2 * (p.search_doc @@ wq.q_brand)::int
+          + (p.search_doc @@ wq.q_description)::int / ${
+  norm("p.description_words", "avg_description")
+} AS f
+      FROM wq, corpus c) m
+  ) r`;
+
+// Products with every word; when fewer than OPTIONAL_WORDS_BELOW have them all, also those with
+// some (the second branch's one-time filter skips its scan otherwise).
+const CANDIDATE_COLS = `p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at,
+  p.search_doc, p.name_words, p.description_words`;
+const TEXT_CANDIDATES = `cand AS (
+  SELECT ${CANDIDATE_COLS} FROM catalog.products p WHERE p.search_doc @@ (SELECT q_all FROM qs)
+  UNION ALL
+  SELECT ${CANDIDATE_COLS} FROM catalog.products p
+  WHERE (SELECT count(*) FROM (SELECT 1 FROM catalog.products x
+           WHERE x.search_doc @@ (SELECT q_all FROM qs) LIMIT ${OPTIONAL_WORDS_BELOW}) y)
+        < ${OPTIONAL_WORDS_BELOW}
+    AND p.search_doc @@ (SELECT q_or FROM qs) AND NOT p.search_doc @@ (SELECT q_all FROM qs)
+)`;
+
 function searchSql(withText: boolean): string {
-  const textFilter = withText ? "p.search_doc @@ (SELECT q_all FROM qs)" : "true";
-  const score = withText
-    ? `(CASE WHEN p.search_doc @@ (SELECT q_exact FROM qs) THEN 8 ELSE 0 END)
-      + (CASE WHEN p.search_doc @@ (SELECT q_name FROM qs) THEN 4
-              WHEN p.search_doc @@ (SELECT q_ab FROM qs) THEN 2 ELSE 0 END)
-      + (CASE WHEN p.search_doc @@ (SELECT q_whole FROM qs) THEN 1 ELSE 0 END)`
-    : "0";
   const headline = (col: string, opts: string) =>
     withText
-      ? `ts_headline('catalog.folded', p.${col}, (SELECT q_all FROM qs),
+      ? `ts_headline('catalog.folded', p.${col}, (SELECT q_or FROM qs),
           'StartSel=' || chr(57344) || ', StopSel=' || chr(57345) || ', ${opts}')`
       : "NULL";
-  return `WITH ${queryCtes("$1")},
+  const bucket = withText ? "r.matched * 10000 + (99 - r.typos) * 100 + (99 - r.prefixes)" : "0";
+  const score = withText
+    ? `r.bm25 + CASE WHEN qs.n_words > 1 AND p.search_doc @@ qs.q_phrase
+        THEN ${PHRASE_BONUS} * qs.idf_sum ELSE 0 END`
+    : "0";
+  const ctes = withText
+    ? `${queryCtes("$1")},\n${TEXT_CANDIDATES}`
+    // $1 is still declared, so both statements take the same parameters.
+    : "cand AS (SELECT p.* FROM catalog.products p WHERE $1::text IS NULL OR true)";
+  return `WITH ${ctes},
 base AS MATERIALIZED (
   SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at,
-    ${score} AS score,
+    (${bucket})::bigint AS bucket,
+    (${score})::float8 AS score,
     (cardinality($2::text[]) = 0 OR p.categories && $2::text[]) AS f_cat,
     (cardinality($3::text[]) = 0 OR p.brand = ANY ($3::text[])) AS f_brand,
     (($4::int IS NULL OR p.price_cents >= $4::int) AND ($5::int IS NULL OR p.price_cents <= $5::int)) AS f_price
-  FROM catalog.products p
+  FROM cand p
   LEFT JOIN checkout.stock_levels s ON s.product_id = p.id
-  WHERE ${textFilter} AND ($6::boolean IS NULL OR ${IN_STOCK} = $6::boolean)
+  ${withText ? `CROSS JOIN qs ${SIGNALS}` : ""}
+  WHERE $6::boolean IS NULL OR ${IN_STOCK} = $6::boolean
 ),
 hits AS (
   SELECT b.id,
     CASE $7::text
-      WHEN 'relevance' THEN -b.score::bigint
+      WHEN 'relevance' THEN -b.bucket
       WHEN 'popularity' THEN -b.popularity::bigint
       WHEN 'price_asc' THEN b.price_cents::bigint
       WHEN 'price_desc' THEN -b.price_cents::bigint
       ELSE -(extract(epoch FROM b.created_at) * 1000000)::bigint
     END AS k1,
-    CASE $7::text WHEN 'relevance' THEN -b.popularity::bigint ELSE 0::bigint END AS k2
+    CASE $7::text WHEN 'relevance'
+      THEN -(round(b.score * 10000)::bigint * 1000000 + least(b.popularity, 999999))
+      ELSE 0::bigint END AS k2
   FROM base b WHERE b.f_cat AND b.f_brand AND b.f_price
 ),
 page AS (

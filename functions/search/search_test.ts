@@ -147,7 +147,13 @@ Deno.test("GET /search/products", async (t) => {
     await t.step("a prefix of the last word (headph) finds headphones", async () => {
       const r = await search(`q=headph&${cat}`);
       assert.deepEqual(ids(r).sort(), [`${P}-s2`, `${P}-s3`]);
-      assert.equal(r.hits[0].id, `${P}-s3`, "ties break by popularity");
+      assert.equal(r.hits[0].id, `${P}-s2`, "the shorter name ranks first (length normalisation)");
+      const widgets = await search(`q=widget&${cat}&limit=10`);
+      assert.deepEqual(
+        widgets.hits.map((h) => h.id.slice(-3)),
+        ["w02", "w05", "w08", "w11", "w14", "w17", "w20", "w23", "w26", "w29"],
+        "equal scores fall to popularity, then id",
+      );
     });
 
     await t.step("a name match ranks above a more popular description-only match", async () => {
@@ -293,6 +299,13 @@ Deno.test("GET /search/products", async (t) => {
         brands.suggestions.some((s: { text: string; kind: string }) =>
           s.text === "Widgetco" && s.kind === "brand"
         ),
+      );
+      const typo = await (await request(`/search/suggest?q=samsnug`)).json();
+      assert.ok(
+        typo.suggestions.some((s: { text: string; kind: string }) =>
+          s.text === "Samsung" && s.kind === "brand"
+        ),
+        "suggestions are typo tolerant",
       );
       const bad = await request("/search/suggest?q=");
       assert.equal((await bad.json()).errors[0].path, "q");

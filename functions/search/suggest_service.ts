@@ -1,30 +1,23 @@
 import { sqlClient } from "../../shared/db.ts";
 import type { SearchEnv } from "./env.ts";
+import { queryCtes } from "./query_sql.ts";
 
 /**
- * Suggestions in one statement: brands and categories whose folded value
- * starts with the query (or has a word that does), then product names
- * matching every word with the last one as a prefix, most popular first.
- * Brands and categories come from catalog.suggest_terms and are kept only if
- * a product still carries them.
+ * Suggestions in one statement, typo tolerant as search is (the same word
+ * variants, query_sql.ts: "samsnug" suggests Samsung): brands and categories
+ * holding every word (the last as a prefix), those starting with the typed
+ * text first; then product names holding every word, most popular first.
+ * Brands and categories come from catalog.suggest_terms (a small table) and
+ * are kept only if a product still carries them.
  */
-const SUGGEST_SQL = `WITH
+const SUGGEST_SQL = `WITH ${queryCtes("$1")},
 pat AS (
   SELECT replace(replace(replace(catalog.fold($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') AS pattern
-),
-words AS (
-  SELECT t.lexeme AS w,
-    t.positions[cardinality(t.positions)] = max(t.positions[cardinality(t.positions)]) OVER () AS is_last
-  FROM unnest(to_tsvector('catalog.folded', $1::text)) AS t
-),
-nq AS (
-  SELECT string_agg(quote_literal(w) || CASE WHEN is_last THEN ':*A' ELSE ':A' END, ' & ')::tsquery AS q
-  FROM words
 ),
 terms AS (
   SELECT t.kind, t.value, (t.folded LIKE pat.pattern || '%') AS starts
   FROM catalog.suggest_terms t, pat
-  WHERE (t.folded LIKE pat.pattern || '%' OR t.folded LIKE '% ' || pat.pattern || '%')
+  WHERE to_tsvector('catalog.folded', t.value) @@ (SELECT q_all FROM qs)
     AND CASE t.kind
       WHEN 'brand' THEN EXISTS (SELECT 1 FROM catalog.products p WHERE p.brand = t.value)
       ELSE EXISTS (SELECT 1 FROM catalog.products p WHERE p.categories @> ARRAY[t.value]) END
@@ -34,7 +27,7 @@ terms AS (
 names AS (
   SELECT p.name, (catalog.fold(p.name) LIKE (SELECT pattern FROM pat) || '%') AS starts, p.popularity, p.id
   FROM catalog.products p
-  WHERE p.search_doc @@ (SELECT q FROM nq)
+  WHERE p.search_doc @@ (SELECT q_names FROM qs)
   ORDER BY starts DESC, p.popularity DESC, p.id
   LIMIT $2::int * 2
 )

@@ -41,6 +41,11 @@ for (const payments of PROVIDERS) {
       });
       assert.equal(replay.status, 201);
       assert.equal(replay.text, done[0].text);
+      assert.equal(replay.headers.get("Idempotent-Replayed"), "true");
+      assert.ok(
+        done.some((r) => r.headers.get("Idempotent-Replayed") === null),
+        "the first is no replay",
+      );
       const other = await f.call("POST", "/checkout/orders", {
         token,
         body: { ...BODY, payment_method: "pm_card_mastercard" },

@@ -44,7 +44,16 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       parameters: [idempotencyKeyParameter],
       request: jsonBody(placeOrderBody),
       responses: {
-        201: orderJson("The order, paid; the cart is emptied"),
+        201: {
+          ...orderJson("The order, paid; the cart is emptied"),
+          headers: {
+            "Idempotent-Replayed": {
+              description:
+                "`true` when this is the stored answer to an earlier request with the key",
+              schema: { type: "string", enum: ["true"] },
+            },
+          },
+        },
         400: problemResponse("`idempotency_key_required` or `validation_failed`"),
         402: problemResponse(
           "`payment_declined` with `decline_code` and `order_id`; stock released",
@@ -83,6 +92,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       const type = answer.status >= 400 ? "application/problem+json" : "application/json";
       return c.json(answer.body as unknown as Order, answer.status as 201, {
         "Content-Type": type,
+        ...(answer.replayed ? { "Idempotent-Replayed": "true" } : {}),
       });
     },
   );

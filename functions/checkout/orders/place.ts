@@ -50,7 +50,9 @@ export interface PlaceOrder {
  * fresh deadlines (a slow charge must not doom the commit of a paid order),
  * and if it fails anyway the order stays pending for a retry or the sweep.
  */
-export async function placeOrder(p: PlaceOrder): Promise<StoredResponse> {
+export async function placeOrder(
+  p: PlaceOrder,
+): Promise<StoredResponse & { replayed?: true }> {
   const { c, env, sql, redis } = p;
   const path = c.req.path;
   const cart = cartKey(env.REDIS_PREFIX, p.userId);
@@ -77,7 +79,7 @@ export async function placeOrder(p: PlaceOrder): Promise<StoredResponse> {
     );
   }
   if (k.recovery_point === "finished") {
-    return { status: k.response_status!, body: k.response_body! };
+    return { status: k.response_status!, body: k.response_body!, replayed: true };
   }
   if (!k.mine) {
     throw new ApiError(

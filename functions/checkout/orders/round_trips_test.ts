@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { countTrips as count } from "../../../tests/round_trips.ts";
 import { TEST_PROVIDER_APP_NAME } from "../payments/test_provider.ts";
-import { ADDRESS, type Fixture, withFixture, withKey } from "../test_helpers.ts";
+import { ADDRESS, type Fixture, stripeSignature, withFixture, withKey } from "../test_helpers.ts";
 
 /** Round trips of `work` and its background jobs; the test provider's own queries are the payment network's. */
 async function countTrips(f: Fixture, work: () => Promise<unknown>) {
@@ -50,3 +50,30 @@ Deno.test("round trips: an order takes 2 to Postgres and 2 to Redis besides the 
     });
     assert.deepEqual(replay, { postgres: 1, redis: 1, provider: 0, other: 0 });
   }));
+
+Deno.test("round trips with Stripe: an order is 2 + 2 and one Stripe call; a webhook 3 to Postgres", () =>
+  withFixture(async (f) => {
+    const [a] = await f.products([{ id: "a", on_hand: 50 }]);
+    const token = await f.token("u1");
+    await f.call("PUT", `/checkout/cart/items/${a}`, { token, body: { quantity: 2 } });
+    // Stripe's HTTPS calls are the "other" requests here.
+    const placed = await countTrips(f, async () => {
+      const res = await f.call("POST", "/checkout/orders", {
+        token,
+        headers: withKey("k"),
+        body: { payment_method: "pm_card_visa", shipping_address: ADDRESS },
+      });
+      assert.equal(res.status, 201, res.text);
+    });
+    assert.deepEqual(placed, { postgres: 2, redis: 2, provider: 0, other: 1 });
+
+    const event = f.stripe!.events.find((e) => e.type === "payment_intent.succeeded")!;
+    const hook = await countTrips(f, async () => {
+      const res = await f.call("POST", "/checkout/webhooks/stripe", {
+        body: event,
+        headers: { "Stripe-Signature": await stripeSignature(f, event) },
+      });
+      assert.equal(res.status, 200, res.text);
+    });
+    assert.deepEqual(hook, { postgres: 3, redis: 0, provider: 0, other: 0 });
+  }, { payments: "stripe" }));

@@ -151,7 +151,18 @@ export class StripePaymentProvider implements PaymentProvider {
       );
       return { refundId: refund.id };
     } catch (err) {
-      throw unknownOutcome(err as StripeErrorLike);
+      const e = err as StripeErrorLike;
+      // Refunded already (in the Dashboard, or under another key): that refund is the answer,
+      // so a cancel never waits on a refund that cannot be made twice.
+      if (e.code === "charge_already_refunded") {
+        const { data } = await this.#stripe.refunds.list({
+          payment_intent: req.chargeId,
+          limit: 10,
+        });
+        const done = data.find((r) => r.status === "succeeded" || r.status === "pending");
+        if (done) return { refundId: done.id };
+      }
+      throw unknownOutcome(e);
     }
   }
 }

@@ -167,18 +167,20 @@ Deno.test("a pm_ id the test provider does not know is 400; with Stripe it goes 
   }
 });
 
-Deno.test("PAYMENT_PROVIDER has no default, and stripe needs its keys; errors name them, never values", () => {
+Deno.test("PAYMENT_PROVIDER has no default, test only runs locally, stripe needs its keys; errors name them, never values", () => {
   const env = serviceEnv("checkout", { ...authTestEnv(), PAYMENT_PROVIDER: "stripe" });
   const secret = "sk_live_not_a_real_key_0123456789";
   const cases: [Record<string, string>, string[]][] = [
     [{ ...env, PAYMENT_PROVIDER: "" }, ["PAYMENT_PROVIDER"]],
+    // The test provider on a real Neon database (no local bridge): a deployment taking test money.
+    [{ ...env, PAYMENT_PROVIDER: "test", NEON_HTTP_ENDPOINT: "" }, ["PAYMENT_PROVIDER"]],
     [env, ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]],
     [{ ...env, STRIPE_SECRET_KEY: secret, STRIPE_WEBHOOK_SECRET: "whsec_x" }, [
       "CHECKOUT_ABANDON_AFTER_SECONDS",
     ]],
   ];
   for (const [bad, names] of cases) {
-    if (bad.PAYMENT_PROVIDER === "") delete bad.PAYMENT_PROVIDER;
+    for (const [k, v] of Object.entries(bad)) if (v === "") delete bad[k];
     // The real Stripe with a 60 s abandon window: its search could miss a charge.
     if (names[0] === "CHECKOUT_ABANDON_AFTER_SECONDS") bad.CHECKOUT_ABANDON_AFTER_SECONDS = "60";
     assert.throws(() => checkoutEnv(bad), (err: EnvError) => {

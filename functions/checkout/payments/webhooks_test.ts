@@ -4,10 +4,17 @@
  * independently of the SDK that verifies them.
  */
 import assert from "node:assert/strict";
-import { encodeHex } from "../../../shared/encoding.ts";
 import { checkoutEnv } from "../env.ts";
 import { defaultProvider } from "../deps.ts";
-import { ADDRESS, type Fixture, withFixture, withKey } from "../test_helpers.ts";
+import {
+  ADDRESS,
+  type Fixture,
+  hmacHex,
+  signStripe,
+  stripeSignature,
+  withFixture,
+  withKey,
+} from "../test_helpers.ts";
 import type { Obj } from "../../../dev/stripe_mock_model.ts";
 import { chargeKey } from "./provider.ts";
 
@@ -15,24 +22,8 @@ const BODY = { payment_method: "pm_card_visa", shipping_address: ADDRESS };
 const PATH = "/checkout/webhooks/stripe";
 const stripe = { payments: "stripe" as const };
 
-async function hmac(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return encodeHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text)));
-}
-
-/** A `Stripe-Signature` header for `body`, as Stripe computes it. */
-async function signature(secret: string, body: string, t = Math.floor(Date.now() / 1000)) {
-  return `t=${t},v1=${await hmac(secret, `${t}.${body}`)}`;
-}
-
 async function deliver(f: Fixture, event: Obj, header?: string) {
-  const sig = header ?? await signature(f.env.STRIPE_WEBHOOK_SECRET, JSON.stringify(event));
+  const sig = header ?? await stripeSignature(f, event);
   return await f.call("POST", PATH, { body: event, headers: { "Stripe-Signature": sig } });
 }
 
@@ -67,9 +58,9 @@ Deno.test("a bad Stripe-Signature is 400 invalid_signature and changes nothing",
     const cases: [string, string | undefined][] = [
       ["no header", undefined],
       ["a malformed header", "v1=abc"],
-      ["another secret", await signature("whsec_other", body)],
-      ["a tampered body", await signature(secret, body.replace("succeeded", "succeedeX"))],
-      ["a timestamp past the tolerance", await signature(secret, body, old)],
+      ["another secret", await signStripe("whsec_other", body)],
+      ["a tampered body", await signStripe(secret, body.replace("succeeded", "succeedeX"))],
+      ["a timestamp past the tolerance", await signStripe(secret, body, old)],
     ];
     for (const [name, header] of cases) {
       const res = await f.call("POST", PATH, {
@@ -95,7 +86,7 @@ Deno.test("payment_intent.succeeded pays a pending order at once, once per event
     const body = JSON.stringify(event);
     // Several v1 signatures (Stripe sends one per active secret while one is rolled).
     const t = Math.floor(Date.now() / 1000);
-    const header = `t=${t},v1=${await hmac("whsec_old", `${t}.${body}`)},v1=${await hmac(
+    const header = `t=${t},v1=${await hmacHex("whsec_old", `${t}.${body}`)},v1=${await hmacHex(
       f.env.STRIPE_WEBHOOK_SECRET,
       `${t}.${body}`,
     )}`;
@@ -166,6 +157,32 @@ Deno.test("charge.refunded (a refund made in the Dashboard) cancels the paid ord
     const cancel = await f.call("POST", `/checkout/orders/${paid.body.id}/cancel`, { token });
     assert.equal(cancel.status, 409);
     assert.equal(f.stripe!.refunds.length, 1);
+  }, stripe));
+
+Deno.test("a cancel after a refund made elsewhere (webhook missed) answers with that refund", () =>
+  withFixture(async (f) => {
+    const [a] = await f.products([{ id: "a", price_cents: 1250, on_hand: 5 }]);
+    const token = await f.token("u1");
+    await f.call("PUT", `/checkout/cart/items/${a}`, { token, body: { quantity: 2 } });
+    const paid = await f.call("POST", "/checkout/orders", {
+      token,
+      body: BODY,
+      headers: withKey("k"),
+    });
+    const { refundId } = await defaultProvider(checkoutEnv(f.env)).refund({
+      idempotencyKey: "dashboard-refund",
+      chargeId: f.stripe!.intents[0].id,
+      amountCents: 2500,
+    });
+    const cancel = await f.call("POST", `/checkout/orders/${paid.body.id}/cancel`, { token });
+    assert.equal(cancel.status, 200, cancel.text);
+    assert.equal(cancel.body.payment.status, "refunded");
+    assert.equal(f.stripe!.refunds.length, 1, "not refunded twice");
+    const { rows } = await f.db.query("SELECT refund_id FROM checkout.orders WHERE id = $1", [
+      paid.body.id,
+    ]);
+    assert.equal(rows[0].refund_id, refundId);
+    assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
   }, stripe));
 
 Deno.test("a charge that lands after the sweep abandoned its order is refunded by the webhook", () =>
