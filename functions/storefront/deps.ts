@@ -14,10 +14,9 @@ import type { paths as SearchPaths } from "./api/search.ts";
 import { BINDINGS, type ServiceBinding, storefrontEnvSchema } from "./env.ts";
 import type { Session } from "./session.ts";
 
-/** The storefront's Hono env: the shared variables plus the shopper's session. */
-export type StorefrontEnv = {
-  Bindings: Record<string, unknown>;
-  Variables: AppEnv["Variables"] & { session: Session | null; cartCount: number };
+/** The storefront's Hono env: the shared bindings plus the shopper's session and cart count. */
+export type StorefrontEnv = AppEnv & {
+  Variables: { session: Session | null; cartCount: number };
 };
 
 export type Ctx = Context<StorefrontEnv>;

@@ -50,7 +50,10 @@ function Nav() {
   return (
     <nav class="main" aria-label="Main">
       <a href="/cart">Cart{count > 0 ? <span class="count">{` ${count}`}</span> : null}</a>
-      {session ? <a href="/orders">Orders</a> : null}
+      {
+        // On admin pages "Orders" is the admin's all-orders link: one link by that name per page.
+        session && !c.req.path.startsWith("/admin") ? <a href="/orders">Orders</a> : null
+      }
       {session ? <a href="/account">Account</a> : null}
       {session?.role === "admin" ? <a href="/admin">Admin</a> : null}
       {session

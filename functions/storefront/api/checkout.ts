@@ -579,6 +579,8 @@ export interface operations {
             /** @description The order, paid; the cart is emptied */
             201: {
                 headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {

@@ -15,7 +15,7 @@ header.top{display:flex;flex-wrap:wrap;gap:12px 24px;align-items:center;padding:
 .search [role=option]{padding:6px 12px;cursor:pointer}
 .search [role=option][aria-selected=true],.search [role=option]:hover{background:#e8f0fe}
 .search [role=option] small{color:var(--muted);margin-left:6px}
-nav.main{display:flex;gap:16px;align-items:center}
+nav.main{display:flex;gap:16px;align-items:center;margin-left:auto}
 nav.main form{margin:0}
 main{max-width:1120px;margin:0 auto;padding:24px}
 h1{font-size:1.6rem;margin:.2em 0 .6em}
