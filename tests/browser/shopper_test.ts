@@ -20,7 +20,7 @@ import { launchChromium } from "../browser.ts";
 
 const run = crypto.randomUUID().slice(0, 6);
 const BRAND = `Zephyrbrand${run}`;
-const HEADPHONES = { id: `bt-hp-${run}`, name: `Quietwave ${run} Headphones`, price_cents: 12999 };
+const FAN = { id: `bt-fan-${run}`, name: `Quietwave ${run} Desk Fan`, price_cents: 12999 };
 const LAMP = { id: `bt-lamp-${run}`, name: `Glowmaster ${run} Desk Lamp`, price_cents: 2450 };
 
 let browser: Browser;
@@ -30,7 +30,7 @@ let ready: Promise<void> | undefined;
 function setup(): Promise<void> {
   ready ??= (async () => {
     const token = await adminToken();
-    await makeProduct(token, { ...HEADPHONES, brand: BRAND, stock: 50 });
+    await makeProduct(token, { ...FAN, brand: BRAND, stock: 50 });
     await makeProduct(token, { ...LAMP, brand: BRAND, stock: 1 });
     browser = await launchChromium();
   })();
@@ -90,13 +90,13 @@ async function journey(page: Page, opts: { js: boolean; shots: boolean }) {
   }
 
   // As a guest: search, open the product, add it twice over.
-  await addToCart(page, HEADPHONES.name);
+  await addToCart(page, FAN.name);
   await page.goto(`/products?q=${encodeURIComponent(`Quietwave ${run}`)}`);
   await page.getByRole("group", { name: "Brand" }).getByRole("checkbox", { name: BRAND }).waitFor();
   await page.getByRole("combobox", { name: "Sort" }).waitFor();
   await assertAccessible(page, "results");
   await shot("results");
-  await page.getByRole("link", { name: HEADPHONES.name }).click();
+  await page.getByRole("link", { name: FAN.name }).click();
   await assertAccessible(page, "product");
   await shot("product");
 
@@ -116,7 +116,7 @@ async function journey(page: Page, opts: { js: boolean; shots: boolean }) {
   await assertAccessible(page, "sign in");
   await signUp(page);
   await page.getByRole("heading", { name: "Checkout" }).waitFor();
-  await page.getByText(`2 × ${HEADPHONES.name}`).waitFor();
+  await page.getByText(`2 × ${FAN.name}`).waitFor();
   await assertAccessible(page, "checkout");
   await fillAddress(page, "Visa");
   await shot("checkout");
@@ -173,7 +173,7 @@ Deno.test({
   async fn() {
     await setup();
     const page = await newPage(browser, true);
-    await addToCart(page, HEADPHONES.name);
+    await addToCart(page, FAN.name);
     await page.goto("/order");
     await signUp(page);
     await fillAddress(page, "Declined card");
@@ -212,7 +212,7 @@ Deno.test({
   async fn() {
     await setup();
     const page = await newPage(browser, false);
-    await addToCart(page, HEADPHONES.name);
+    await addToCart(page, FAN.name);
     await page.goto("/order");
     await signUp(page);
     await fillAddress(page, "Visa");
