@@ -2,7 +2,7 @@
  * Local stand-in for Neon's proxy (dev and tests only): `POST /sql` speaks the
  * HTTP protocol of `neon()` / `transaction()`, and any other path upgrades to
  * the WebSocket relay that `Pool`/`Client` use. The wire format is described
- * in /work/shared/PROTOCOLS.md (Neon section).
+ * in docs/protocols.md (Neon section).
  *
  *   deno run -A dev/neon_bridge.ts        # NEON_BRIDGE_PORT, default 4444
  */

@@ -1,7 +1,7 @@
 /**
  * Dev-only stand-in for Upstash's Redis REST API, so the unmodified
  * `@upstash/redis` client can talk to a local Redis. The wire contract it
- * follows is written down in /work/shared/PROTOCOLS.md (Upstash section).
+ * follows is written down in docs/protocols.md (Upstash section).
  *
  * Redis is spoken through node-redis (`sendCommand`, RESP2, no reply
  * transforms), so replies keep Upstash's raw shapes (HGETALL a flat array,

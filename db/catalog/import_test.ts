@@ -6,7 +6,13 @@ import { seedCatalog } from "./seed.ts";
 
 const BESTBUY = new URL("../../../shared/data/bestbuy-cellphones.ndjson", import.meta.url);
 const hasBestBuy = await Deno.stat(BESTBUY).then(() => true, () => false);
-if (!hasBestBuy) console.warn(`Skipping the Best Buy import test: ${BESTBUY.pathname} is absent`);
+if (!hasBestBuy) {
+  console.warn(
+    `Skipping the Best Buy import test: no ${BESTBUY.pathname}. The demo catalog is not in the ` +
+      "repository: put the project's shared/data/ folder (bestbuy-cellphones.ndjson, described in " +
+      "its README) beside the repository's folder, as CI does.",
+  );
+}
 
 Deno.test("mapRecord maps Best Buy fields: price to cents, image to image_url", () => {
   const mapped = mapRecord({
