@@ -88,10 +88,14 @@ try {
   );
 
   const child = new Deno.Command(Deno.execPath(), {
+    // On workerd also the docs pages, whose Swagger UI files Workers Static Assets serves,
+    // and the storefront's shopper journeys.
     args: [
       "test",
       "-A",
-      ...(runtime === "workerd" ? ["tests/e2e_test.ts", "tests/browser/shopper_test.ts"] : args),
+      ...(runtime === "workerd"
+        ? ["tests/e2e_test.ts", "tests/stack_docs_browser_test.ts", "tests/browser/shopper_test.ts"]
+        : args),
     ],
     env: {
       TEST_DATABASE_URL: testDatabaseUrl,
