@@ -3,6 +3,7 @@
  * both bridges on free ports, and the env each function needs, so a bench
  * measures the same code path as production over the local bridges.
  */
+import { onShutdown } from "../dev/shutdown.ts";
 import { migrate } from "../db/migrate.ts";
 import { startBridges } from "../dev/bridges.ts";
 import {
@@ -37,6 +38,14 @@ export async function withBenchWorld<T>(
   await recreateDatabase(servers.postgresUrl, database);
   const ownerUrl = withDatabase(servers.postgresUrl, database);
   const { neon, upstash, close } = await startBridges(servers);
+  const teardown = async () => {
+    await close();
+    await dropDatabase(servers.postgresUrl, database).catch(() => {});
+    await deleteKeys(servers.redisUrl, prefix).catch(() => {});
+    await servers.stop();
+  };
+  // Ctrl-C or a failure elsewhere still drops the database and stops the servers.
+  const registered = onShutdown(teardown);
   try {
     await migrate(ownerUrl);
     return await fn({
@@ -53,14 +62,16 @@ export async function withBenchWorld<T>(
         UPSTASH_REDIS_REST_TOKEN: upstash.token,
         REDIS_PREFIX: prefix,
         LOG_LEVEL: "error",
+        // A bench measures latency; on a busy box a request past the production
+        // deadline would end the run with a 503 (tests/outage_test.ts covers deadlines).
+        DB_TIMEOUT_MS: "30000",
+        REDIS_TIMEOUT_MS: "30000",
         ...(service === "checkout" ? { PAYMENT_PROVIDER: "test" } : {}),
         ...extra,
       }),
     });
   } finally {
-    await close();
-    await dropDatabase(servers.postgresUrl, database).catch(() => {});
-    await deleteKeys(servers.redisUrl, prefix).catch(() => {});
-    await servers.stop();
+    registered();
+    await teardown();
   }
 }
