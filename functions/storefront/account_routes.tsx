@@ -58,7 +58,7 @@ function AccountForm(
         ? (
           <p>
             Already have an account?{" "}
-            <a href={`/signin?next=${encodeURIComponent(props.next)}`}>Sign in instead</a>
+            <a href={`/signin?next=${encodeURIComponent(props.next)}`}>Use your account</a>
           </p>
         )
         : (

@@ -64,7 +64,7 @@ export function OrderPage(props: { order: Order; placed: boolean; error?: string
         ? <PostButton action={`/orders/${o.id}/cancel`} label="Cancel order" class="secondary" />
         : null}
       <p>
-        <a href="/orders">All your orders</a>
+        <a href="/orders">Order history</a>
       </p>
     </article>
   );

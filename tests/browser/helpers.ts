@@ -45,10 +45,17 @@ const AXE = await Deno.readTextFile(
 ).catch(() => "");
 
 /**
- * Runs axe-core on the page; fails on any serious or critical violation.
- * Needs JavaScript, so a JavaScript-off page is skipped (its HTML is the same).
+ * Runs axe-core on the page; fails on any serious or critical violation, or
+ * when a nav name matches more than one link. axe needs JavaScript, so a
+ * JavaScript-off page gets only the names check (its HTML is the same).
  */
 export async function assertAccessible(page: Page, what: string): Promise<void> {
+  // The nav's names must each find one element, as an outside test matching
+  // by name (case-insensitive substring, strict) expects.
+  for (const name of ["Cart", "Orders", "Admin", "Sign in", "Checkout"]) {
+    const count = await page.getByRole("link", { name }).count();
+    assert.ok(count <= 1, `${what}: ${count} links match "${name}"`);
+  }
   assert.ok(AXE, "axe-core is not installed: run deno install");
   if (withoutJs.has(page)) return;
   await page.addScriptTag({ content: AXE });
