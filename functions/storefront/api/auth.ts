@@ -140,6 +140,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "user": {
+         *         "id": "5b0c2f6e-1d3a-4c1e-9a7b-2f4e6d8c0a1b",
+         *         "email": "ada@example.com",
+         *         "name": "Ada",
+         *         "role": "customer",
+         *         "created_at": "2026-03-14T09:26:53.589Z"
+         *       },
+         *       "access_token": "eyJhbGciOiJFZERTQSIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0.eyJzdWIiOiIuLi4ifQ.c2ln",
+         *       "refresh_token": "rt_9hK2mX4pQ7vT1wZ8bN3cF6gJ0sL5dR",
+         *       "token_type": "Bearer",
+         *       "expires_in": 900
+         *     }
+         */
         TokenPair: {
             user: components["schemas"]["User"];
             access_token: string;
@@ -148,6 +163,15 @@ export interface components {
             token_type: "Bearer";
             expires_in: number;
         };
+        /**
+         * @example {
+         *       "id": "5b0c2f6e-1d3a-4c1e-9a7b-2f4e6d8c0a1b",
+         *       "email": "ada@example.com",
+         *       "name": "Ada",
+         *       "role": "customer",
+         *       "created_at": "2026-03-14T09:26:53.589Z"
+         *     }
+         */
         User: {
             /** Format: uuid */
             id: string;
@@ -158,6 +182,21 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "type": "about:blank",
+         *       "title": "Bad Request",
+         *       "status": 400,
+         *       "detail": "Cannot accept the request body",
+         *       "code": "validation_failed",
+         *       "errors": [
+         *         {
+         *           "path": "email",
+         *           "message": "Invalid email address"
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             type: string;
             title: string;

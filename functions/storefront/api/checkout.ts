@@ -150,6 +150,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "product_id": "SKU-1001",
+         *           "name": "Trailblazer Wireless Headphones",
+         *           "unit_price_cents": 12999,
+         *           "quantity": 2,
+         *           "line_total_cents": 25998,
+         *           "available": 5
+         *         }
+         *       ],
+         *       "subtotal_cents": 25998,
+         *       "currency": "USD"
+         *     }
+         */
         Cart: {
             items: {
                 product_id: string;
@@ -164,6 +180,21 @@ export interface components {
             /** @enum {string} */
             currency: "USD";
         };
+        /**
+         * @example {
+         *       "type": "about:blank",
+         *       "title": "Bad Request",
+         *       "status": 400,
+         *       "detail": "Cannot accept the request body",
+         *       "code": "validation_failed",
+         *       "errors": [
+         *         {
+         *           "path": "email",
+         *           "message": "Invalid email address"
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             type: string;
             title: string;
@@ -177,6 +208,14 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @example {
+         *       "product_id": "SKU-1001",
+         *       "on_hand": 8,
+         *       "reserved": 2,
+         *       "available": 6
+         *     }
+         */
         Inventory: {
             product_id: string;
             on_hand: number;
@@ -185,6 +224,37 @@ export interface components {
             /** @description on_hand - reserved */
             available: number;
         };
+        /**
+         * @example {
+         *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "status": "paid",
+         *       "items": [
+         *         {
+         *           "product_id": "SKU-1001",
+         *           "name": "Trailblazer Wireless Headphones",
+         *           "unit_price_cents": 12999,
+         *           "quantity": 2,
+         *           "line_total_cents": 25998
+         *         }
+         *       ],
+         *       "subtotal_cents": 25998,
+         *       "total_cents": 25998,
+         *       "currency": "USD",
+         *       "shipping_address": {
+         *         "name": "Ada Lovelace",
+         *         "line1": "12 St James's Square",
+         *         "city": "London",
+         *         "postal_code": "SW1Y 4JH",
+         *         "country": "GB"
+         *       },
+         *       "payment": {
+         *         "method": "pm_card_visa",
+         *         "status": "succeeded"
+         *       },
+         *       "created_at": "2026-03-14T09:26:53.589Z",
+         *       "updated_at": "2026-03-14T09:26:53.589Z"
+         *     }
+         */
         Order: {
             /** Format: uuid */
             id: string;
@@ -220,6 +290,18 @@ export interface components {
             /** @example US */
             country: string;
         };
+        /**
+         * @example {
+         *       "payment_method": "pm_card_visa",
+         *       "shipping_address": {
+         *         "name": "Ada Lovelace",
+         *         "line1": "12 St James's Square",
+         *         "city": "London",
+         *         "postal_code": "SW1Y 4JH",
+         *         "country": "GB"
+         *       }
+         *     }
+         */
         PlaceOrder: {
             /**
              * @description Test mode: one of pm_card_visa, pm_card_mastercard, pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds, pm_card_chargeDeclinedExpiredCard, pm_card_chargeDeclinedProcessingError. With Stripe: any PaymentMethod id.

@@ -122,9 +122,36 @@ export interface components {
                 };
             };
             total: number;
+            /** @description false when `total` is a lower bound: above 10,000 matches, counted over a sample */
+            total_exact: boolean;
+            /**
+             * @description Set when a word the catalog lacks was matched through its typo correction: the query as corrected (folded, lower case), for a "did you mean" line
+             * @example samsung galaxy
+             */
+            corrected_query?: string;
             next_cursor: string | null;
             took_ms: number;
         };
+        /**
+         * @example {
+         *       "id": "SKU-1001",
+         *       "name": "Trailblazer Wireless Headphones",
+         *       "description": "Over-ear headphones with noise cancelling and a 30 hour battery.",
+         *       "brand": "Trailblazer",
+         *       "categories": [
+         *         "Audio",
+         *         "Headphones"
+         *       ],
+         *       "price_cents": 12999,
+         *       "currency": "USD",
+         *       "image_url": "https://shop.example.com/img/sku-1001.jpg",
+         *       "rating": 4.5,
+         *       "popularity": 1200,
+         *       "in_stock": true,
+         *       "created_at": "2026-03-14T09:26:53.589Z",
+         *       "updated_at": "2026-03-14T09:26:53.589Z"
+         *     }
+         */
         Product: {
             id: string;
             name: string;
@@ -141,6 +168,21 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        /**
+         * @example {
+         *       "type": "about:blank",
+         *       "title": "Bad Request",
+         *       "status": 400,
+         *       "detail": "Cannot accept the request body",
+         *       "code": "validation_failed",
+         *       "errors": [
+         *         {
+         *           "path": "email",
+         *           "message": "Invalid email address"
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             type: string;
             title: string;
@@ -179,6 +221,21 @@ export interface components {
                 message: string;
             }[];
         };
+        /**
+         * @example {
+         *       "id": "SKU-1001",
+         *       "name": "Trailblazer Wireless Headphones",
+         *       "description": "Over-ear headphones with noise cancelling and a 30 hour battery.",
+         *       "brand": "Trailblazer",
+         *       "categories": [
+         *         "Audio",
+         *         "Headphones"
+         *       ],
+         *       "price_cents": 12999,
+         *       "currency": "USD",
+         *       "image_url": "https://shop.example.com/img/sku-1001.jpg"
+         *     }
+         */
         ProductInput: {
             id?: string;
             name: string;
