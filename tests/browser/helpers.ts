@@ -22,6 +22,8 @@ export const browserTest = {
 };
 
 const withoutJs = new WeakSet<Page>();
+const PLACEHOLDER =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"><rect width="4" height="3" fill="#e8eaf0"/></svg>';
 
 /** A page in a fresh context (own cookies), with or without JavaScript. */
 export async function newPage(browser: Browser, javaScriptEnabled = true): Promise<Page> {
@@ -32,8 +34,15 @@ export async function newPage(browser: Browser, javaScriptEnabled = true): Promi
     // So the tests can inject axe-core past the storefront's CSP.
     bypassCSP: true,
   });
-  // Product images point at a placeholder host: answer them locally instead of waiting on DNS.
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.fulfill({ status: 404 }));
+  // Product images point at a placeholder host with no network here: answer them with a
+  // neutral placeholder instead of waiting on DNS (and keep screenshots free of broken icons).
+  await context.route(
+    /^https?:\/\/(?!127\.0\.0\.1)/,
+    (route) =>
+      route.request().resourceType() === "image"
+        ? route.fulfill({ contentType: "image/svg+xml", body: PLACEHOLDER })
+        : route.fulfill({ status: 404 }),
+  );
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   if (!javaScriptEnabled) withoutJs.add(page);
