@@ -72,6 +72,7 @@ type StripeErrorLike = {
   statusCode?: number;
   code?: string;
   decline_code?: string;
+  param?: string;
   payment_intent?: { id: string };
   message?: string;
 };
@@ -113,6 +114,16 @@ export class StripePaymentProvider implements PaymentProvider {
           chargeId: e.payment_intent.id,
           declineCode: contractDeclineCode(e.decline_code ?? e.code),
         };
+      }
+      // Stripe refused the payment method before creating anything (no such PaymentMethod, or
+      // one that cannot be used): a decline, not an unknown. Unless an earlier attempt whose key
+      // Stripe has since forgotten (24 h) did charge it: the order's PaymentIntent says so.
+      if (
+        e.statusCode === 400 && e.type === "StripeInvalidRequestError" &&
+        e.param === "payment_method"
+      ) {
+        return await this.findCharge(req.idempotencyKey, req.orderId) ??
+          { status: "declined", chargeId: null, declineCode: "generic_decline" };
       }
       throw unknownOutcome(e);
     }
