@@ -77,8 +77,8 @@ async function authenticate(
 /**
  * Middleware: 401 `unauthorized` (with `WWW-Authenticate: Bearer`) unless
  * the request carries a valid access token; sets `c.get("user")`.
- * Verification is offline, so a revoked session's token is accepted until
- * its `exp` (at most 15 minutes) everywhere but the auth service itself.
+ * Verification is offline; routes that must refuse a revoked session's
+ * token at once add `requireLiveSession()` (shared/revocation.ts).
  */
 export function requireUser(
   opts: RequireUserOptions = {},

@@ -207,7 +207,7 @@ Deno.test({
       assert.equal(stock.body.available, 5);
     });
 
-    await t.step("refresh rotates the tokens and logout ends the session", async () => {
+    await t.step("refresh rotates the tokens and logout ends the session everywhere", async () => {
       const rotated = await call("POST", "/auth/token/refresh", {
         body: { refresh_token: refresh },
       });
@@ -218,6 +218,11 @@ Deno.test({
         body: { scope: "global" },
       });
       assert.equal(out.status, 204);
+      // Revocation reaches checkout within a second, not only auth.
+      const since = performance.now();
+      const cart = await call("GET", "/checkout/cart", { token: rotated.body.access_token });
+      assert.equal(cart.status, 401, JSON.stringify(cart.body));
+      assert.ok(performance.now() - since < 1000);
       const after = await call("POST", "/auth/token/refresh", {
         body: { refresh_token: rotated.body.refresh_token },
       });

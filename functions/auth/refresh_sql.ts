@@ -11,7 +11,7 @@ export interface RefreshPolicy {
 export type RefreshOutcome =
   | { kind: "rotated"; user: UserRow; sessionId: string }
   | { kind: "invalid" }
-  | { kind: "reused" };
+  | { kind: "reused"; sessionId: string };
 
 /**
  * Rotates a refresh token in ONE statement (one round trip, atomic):
@@ -61,7 +61,7 @@ export async function rotateRefreshToken(
     SELECT 'reused', id, NULL, NULL, NULL, NULL, NULL FROM revoke`;
   const row = rows[0] as (UserRow & { kind: string; session_id: string }) | undefined;
   if (!row) return { kind: "invalid" };
-  if (row.kind === "reused") return { kind: "reused" };
+  if (row.kind === "reused") return { kind: "reused", sessionId: row.session_id };
   const { id, email, name, role, created_at } = row;
   return {
     kind: "rotated",

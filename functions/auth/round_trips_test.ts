@@ -41,4 +41,13 @@ Deno.test("round trips: login 2 Postgres + 1 Redis, refresh 1 Postgres, me 1 Pos
   assert.equal(failed.postgres, 1);
   // The two limit checks, pipelined, then recording the failure.
   assert.equal(failed.redis, 2);
+  // Logout ends the session and tells the other services in one Redis pipeline.
+  const logout = await count(s.env, async () => {
+    const res = await s.app.request("/auth/logout", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${a.access_token}` },
+    }, s.env);
+    assert.equal(res.status, 204);
+  });
+  assert.deepEqual(logout, { postgres: 1, redis: 1, provider: 0, other: 0 });
 });

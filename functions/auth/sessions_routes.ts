@@ -59,15 +59,16 @@ export function sessionsRoutes() {
       },
     }),
     async (c) => {
-      const { env, sql } = deps(c);
+      const { env, sql, announceRevoked } = deps(c);
       const { id } = c.req.valid("param");
       const who = caller(c, env);
       // Not a uuid cannot be one of ours: 404 like any other session that is not the caller's.
       const result = isUuid(id)
         ? await revokeSessions(sql, who, { id })
-        : { authed: true, revoked: 0 };
+        : { authed: true, revoked: [] };
       if (!result.authed) throw unauthorized("The session has ended");
-      if (result.revoked === 0) throw notFound(id);
+      if (result.revoked.length === 0) throw notFound(id);
+      await announceRevoked(result.revoked);
       return c.body(null, 204);
     },
   );

@@ -49,13 +49,13 @@ export type Target = { scope: "local" | "global" | "others" } | { id: string };
 /**
  * Revokes the caller's sessions that `target` names, only if the caller's
  * own session is live. `authed` false means the token's session is over
- * (401); `revoked` counts what ended.
+ * (401); `revoked` lists the sessions that ended.
  */
 export async function revokeSessions(
   sql: Sql,
   c: Caller,
   target: Target,
-): Promise<{ authed: boolean; revoked: number }> {
+): Promise<{ authed: boolean; revoked: string[] }> {
   const scope = "scope" in target ? target.scope : "id";
   const id = "id" in target ? target.id : null;
   const rows = await sql`
@@ -74,6 +74,7 @@ export async function revokeSessions(
         END
       RETURNING id
     )
-    SELECT EXISTS (SELECT 1 FROM cur) AS authed, (SELECT count(*) FROM ended)::int AS revoked`;
-  return rows[0] as { authed: boolean; revoked: number };
+    SELECT EXISTS (SELECT 1 FROM cur) AS authed,
+      (SELECT coalesce(array_agg(id::text), '{}') FROM ended) AS revoked`;
+  return rows[0] as { authed: boolean; revoked: string[] };
 }

@@ -39,7 +39,7 @@ export function tokensRoutes() {
       },
     }),
     async (c) => {
-      const { env, sql } = deps(c);
+      const { env, sql, announceRevoked } = deps(c);
       const { refresh_token } = c.req.valid("json");
       if (!looksLikeRefreshToken(refresh_token)) throw invalidRefresh();
       const next = newRefreshToken();
@@ -53,6 +53,7 @@ export function tokensRoutes() {
       });
       if (outcome.kind === "reused") {
         c.get("log").warn("Refresh token replayed after the grace; session revoked");
+        await announceRevoked([outcome.sessionId]);
         throw invalidRefresh();
       }
       if (outcome.kind === "invalid") throw invalidRefresh();
@@ -73,11 +74,12 @@ export function tokensRoutes() {
       responses: { 204: { description: "Signed out" }, 401: problemResponse("unauthorized") },
     }),
     async (c) => {
-      const { env, sql } = deps(c);
+      const { env, sql, announceRevoked } = deps(c);
       // The body is optional: without one, hono hands over no parsed value.
       const scope = c.req.valid("json")?.scope ?? "local";
       const result = await revokeSessions(sql, caller(c, env), { scope });
       if (!result.authed) throw unauthorized("The session has ended");
+      await announceRevoked(result.revoked);
       return c.body(null, 204);
     },
   );

@@ -1,7 +1,7 @@
 import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
-import { requireRole } from "../../shared/auth.ts";
+import { requireAdmin } from "./admin_guard.ts";
 import { ApiError, validationError } from "../../shared/errors.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { deps } from "./deps.ts";
@@ -22,7 +22,7 @@ import {
 
 const idParam = z.object({ id: productIdSchema.openapi({ param: { name: "id", in: "path" } }) });
 const admin = {
-  middleware: requireRole("admin"),
+  middleware: requireAdmin(),
   security: bearerSecurity,
 };
 const authErrors = {

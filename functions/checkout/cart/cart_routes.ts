@@ -3,7 +3,9 @@ import { text } from "../../../shared/text.ts";
 import { createRouter } from "../../../shared/app.ts";
 import { requireUser } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
+import { callerRevokedKey, refuseRevoked } from "../../../shared/revocation.ts";
 import { deps } from "../deps.ts";
+import { liveSession } from "../live_session.ts";
 import { authErrors } from "../problem_schema.ts";
 import {
   bearerSecurity,
@@ -12,20 +14,25 @@ import {
   problemResponse,
 } from "../../../shared/openapi.ts";
 import { cartSchema, productIdParam, quantityBody } from "./cart_schemas.ts";
-import { cartKey, clearCart, readCart, writeLine } from "./store.ts";
+import { cartKey, clearCart, readCartAndRevocation, writeLine } from "./store.ts";
 import { buildCart, fetchPrices, priceCart } from "./view.ts";
 
 const cartOk = { 200: jsonResponse("The cart", cartSchema) };
-const common = { tags: ["cart"], security: bearerSecurity, middleware: requireUser() };
+const common = {
+  tags: ["cart"],
+  security: bearerSecurity,
+  middleware: [requireUser(), liveSession],
+};
 
 /** `/cart`: one cart per user in Redis, priced from the catalog on every read. */
 export function cartRoutes() {
   const router = createRouter();
 
-  // 1 Redis + 1 Postgres (none for an empty cart).
+  // 1 Redis (the cart and the session check, one pipeline) + 1 Postgres (none for an empty cart).
   router.openapi(
     createRoute({
       ...common,
+      middleware: requireUser(),
       method: "get",
       path: "/cart",
       operationId: "getCart",
@@ -34,12 +41,17 @@ export function cartRoutes() {
     }),
     async (c) => {
       const { env, sql, redis } = deps(c);
-      const lines = await readCart(redis, cartKey(env.REDIS_PREFIX, c.get("user").id));
+      const { lines, revoked } = await readCartAndRevocation(
+        redis,
+        cartKey(env.REDIS_PREFIX, c.get("user").id),
+        callerRevokedKey(c, env.REDIS_PREFIX),
+      );
+      refuseRevoked(revoked);
       return c.json(await priceCart(sql, lines), 200);
     },
   );
 
-  // 1 Redis (write + read back) + 1 Postgres; on 404 one more Redis to undo.
+  // 2 Redis (session check; write + read back) + 1 Postgres; on 404 one more Redis to undo.
   router.openapi(
     createRoute({
       ...common,

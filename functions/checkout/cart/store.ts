@@ -28,9 +28,18 @@ function toLines(hash: Record<string, unknown> | null): CartLine[] {
   ) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0));
 }
 
-/** Reads a cart: one Redis round trip. */
-export async function readCart(redis: Redis, key: string): Promise<CartLine[]> {
-  return toLines(await redis.hgetall<Record<string, unknown>>(key));
+/**
+ * Reads a cart and, in the same Redis request (a pipeline), whether
+ * `revokedKey` exists: the caller's session check rides along for free.
+ */
+export async function readCartAndRevocation(
+  redis: Redis,
+  key: string,
+  revokedKey: string,
+): Promise<{ lines: CartLine[]; revoked: number }> {
+  const [hash, revoked] = await redis.pipeline().hgetall(key).exists(revokedKey)
+    .exec<[Record<string, unknown> | null, number]>();
+  return { lines: toLines(hash), revoked };
 }
 
 /**

@@ -3,6 +3,7 @@ import { createRouter } from "../../../shared/app.ts";
 import { requireRole } from "../../../shared/auth.ts";
 import { ApiError } from "../../../shared/errors.ts";
 import { deps } from "../deps.ts";
+import { liveSession } from "../live_session.ts";
 import { authErrors } from "../problem_schema.ts";
 import {
   bearerSecurity,
@@ -18,7 +19,7 @@ import { getInventory, setOnHand } from "./inventory_sql.ts";
 const common = {
   tags: ["inventory"],
   security: bearerSecurity,
-  middleware: requireRole("admin"),
+  middleware: [requireRole("admin"), liveSession],
 };
 const ok = jsonResponse("Stock of the product", inventorySchema);
 const forbidden = { 403: problemResponse("Not an admin") };

@@ -10,6 +10,7 @@ import {
   jsonResponse,
   problemResponse,
 } from "../../../shared/openapi.ts";
+import { liveSession } from "../live_session.ts";
 import { announceStockFlip } from "../stock_signal.ts";
 import { cancelOrder } from "./cancel.ts";
 import type { Order } from "./order_json.ts";
@@ -26,7 +27,11 @@ import {
 import { SWEEP_DB_TIMEOUT_MS, sweepAbandoned } from "./sweep.ts";
 import { sqlClient } from "../../../shared/db.ts";
 
-const common = { tags: ["orders"], security: bearerSecurity, middleware: requireUser() };
+const common = {
+  tags: ["orders"],
+  security: bearerSecurity,
+  middleware: [requireUser(), liveSession],
+};
 const orderJson = (description: string) => jsonResponse(description, orderSchema);
 const notFound = { 404: problemResponse("No such order (or not yours)") };
 
@@ -37,6 +42,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
   router.openapi(
     createRoute({
       ...common,
+      // The session check rides with the cart read (place.ts).
+      middleware: requireUser(),
       method: "post",
       path: "/orders",
       operationId: "placeOrder",
@@ -183,7 +190,7 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
     createRoute({
       tags: ["orders"],
       security: bearerSecurity,
-      middleware: requireRole("admin"),
+      middleware: [requireRole("admin"), liveSession],
       method: "post",
       path: "/sweep",
       operationId: "sweepOrders",

@@ -1,9 +1,10 @@
 import type { Redis } from "@upstash/redis";
+import { callerRevokedKey, refuseRevoked } from "../../../shared/revocation.ts";
 import type { Context } from "hono";
 import type { Sql } from "../../../shared/db.ts";
 import type { AppEnv } from "../../../shared/app.ts";
 import { ApiError } from "../../../shared/errors.ts";
-import { cartKey, clearCart, readCart } from "../cart/store.ts";
+import { cartKey, clearCart, readCartAndRevocation } from "../cart/store.ts";
 import type { CheckoutEnv } from "../env.ts";
 import { chargeKey, type ChargeResult, type PaymentProvider } from "../payments/provider.ts";
 import { announceStockFlip } from "../stock_signal.ts";
@@ -56,10 +57,12 @@ export async function placeOrder(
   const { c, env, sql, redis } = p;
   const path = c.req.path;
   const cart = cartKey(env.REDIS_PREFIX, p.userId);
-  const [fingerprint, lines] = await Promise.all([
+  // The session check (revocation) rides in the cart read's Redis request.
+  const [fingerprint, { lines, revoked }] = await Promise.all([
     requestFingerprint("POST /checkout/orders", p.body),
-    readCart(redis, cart),
+    readCartAndRevocation(redis, cart, callerRevokedKey(c, env.REDIS_PREFIX)),
   ]);
+  refuseRevoked(revoked);
   const lease = { userId: p.userId, key: p.key, lockToken: crypto.randomUUID() };
   const begun = await beginOrder(sql, {
     ...lease,

@@ -1,0 +1,19 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../../shared/app.ts";
+import { requireRole } from "../../shared/auth.ts";
+import { requireLiveSession } from "../../shared/revocation.ts";
+import { deps } from "./deps.ts";
+
+/**
+ * Middleware of every admin route: a valid admin token (403 otherwise) whose
+ * session is not revoked (shared/revocation.ts), checked before the write.
+ * One Redis round trip: the writes go to Postgres first, so there is no
+ * earlier Redis command to carry the check.
+ */
+export const requireAdmin = (): MiddlewareHandler<AppEnv>[] => [
+  requireRole("admin"),
+  requireLiveSession((c) => {
+    const { env, cache } = deps(c);
+    return { redis: cache, prefix: env.REDIS_PREFIX };
+  }),
+];
