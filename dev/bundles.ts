@@ -5,6 +5,7 @@
  */
 import { SERVICES } from "./local_env.ts";
 import { wrangler } from "./wrangler.ts";
+import { buildDocsAssets } from "./docs_assets.ts";
 
 export const BUDGET_GZIP_BYTES = 300 * 1024;
 /** Markers of code that must never reach a Worker: the bridges, seeders, test helpers. */
@@ -31,6 +32,7 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
 
 /** Bundles one function with wrangler and measures it. */
 export async function bundle(service: string): Promise<BundleSize> {
+  await buildDocsAssets();
   const outdir = new URL(`../.wrangler/bundles/${service}/`, import.meta.url);
   await Deno.remove(outdir, { recursive: true }).catch(() => {});
   const out = await wrangler(

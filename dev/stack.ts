@@ -7,6 +7,7 @@ import { gatewayHandler } from "./gateway.ts";
 import { freePort } from "./ports.ts";
 import { type Service, SERVICES } from "./local_env.ts";
 import { WRANGLER } from "./wrangler.ts";
+import { buildDocsAssets } from "./docs_assets.ts";
 
 export type Runtime = "deno" | "workerd";
 
@@ -88,6 +89,7 @@ export async function spawnFunction(
     }).spawn();
     return started(child);
   }
+  await buildDocsAssets(); // wrangler.toml's assets directories must exist
   // wrangler dev takes the function's env from a file, as .dev.vars would.
   const envFile = await Deno.makeTempFile({ prefix: `edgeshop-${service}-`, suffix: ".env" });
   await Deno.writeTextFile(

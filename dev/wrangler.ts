@@ -1,7 +1,7 @@
 /** Runs the pinned wrangler (its newest release does not always install here). */
 export const WRANGLER = "wrangler@4.86.0";
 
-/** `npx wrangler@<pinned> ...args` in the repository root. */
+/** `npx wrangler@<pinned> ...args` in the repository root (call `buildDocsAssets()` first). */
 export function wrangler(
   args: string[],
   opts: { env?: Record<string, string>; quiet?: boolean } = {},

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import type { Context } from "hono";
 import type { ZodType } from "zod";
 import { HTTPException } from "hono/http-exception";
@@ -16,6 +15,7 @@ import { serviceUnavailable, unavailableDependency } from "./unavailable.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { openApiConfig } from "./openapi.ts";
 import { corsMiddleware } from "./cors.ts";
+import { docsRoutes } from "./docs.ts";
 import { observe, serverTimingDetails } from "./observe.ts";
 
 export type { AppEnv } from "./app_env.ts";
@@ -152,7 +152,7 @@ export function createApp(service: string, ready: ReadyCheck, envSchema?: ZodTyp
   root.get(`${base}/health`, (c) => c.json({ status: "ok", service }));
   root.route(base, readinessRoutes(ready));
   root.doc31(`${base}/openapi.json`, openApiConfig(service));
-  root.get(`${base}/docs`, swaggerUI({ url: `${base}/openapi.json` }));
+  root.route("/", docsRoutes(service));
   root.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",

@@ -1,5 +1,6 @@
 import type { ZodType } from "zod";
 import { EnvError, parseEnv } from "./env.ts";
+import { DOCS_VENDOR_FILES, docsVendorFile } from "./docs.ts";
 
 /** Anything with Hono's `app.fetch(req, env, executionCtx)` shape. */
 // deno-lint-ignore no-explicit-any
@@ -7,6 +8,30 @@ type FetchHandler = (req: Request, env?: any, ctx?: any) => Response | Promise<R
 
 interface DenoLike {
   env: { toObject(): Record<string, string> };
+  readFile(path: URL): Promise<Uint8Array>;
+}
+
+/**
+ * On Deno, the docs page's vendor files (shared/docs.ts) are served here, in
+ * front of the app, as Workers Static Assets serves them on Workers: from the
+ * pinned swagger-ui-dist in node_modules (`deno install` puts it there).
+ */
+async function docsAsset(deno: DenoLike, file: string): Promise<Response | undefined> {
+  try {
+    // Resolved here, not at module scope: a Worker's import.meta.url is no file URL.
+    const body = await deno.readFile(
+      new URL(`../node_modules/swagger-ui-dist/${file}`, import.meta.url),
+    );
+    return new Response(body as BodyInit, {
+      headers: {
+        "Content-Type": DOCS_VENDOR_FILES[file],
+        "Cache-Control": "public, max-age=86400",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  } catch {
+    return undefined; // not installed: the app answers 404
+  }
 }
 
 const remoteAddrs = new WeakMap<Request, string>();
@@ -50,6 +75,11 @@ export function entry(app: { fetch: FetchHandler }, envSchema?: ZodType) {
         const info = envOrInfo as { remoteAddr?: { hostname?: string } } | undefined;
         if (info?.remoteAddr?.hostname) remoteAddrs.set(req, info.remoteAddr.hostname);
         denoEnv ??= deno.env.toObject();
+        const file = req.method === "GET" ? docsVendorFile(new URL(req.url).pathname) : undefined;
+        if (file) {
+          const env = denoEnv;
+          return docsAsset(deno, file).then((res) => res ?? app.fetch(req, env));
+        }
         return app.fetch(req, denoEnv);
       }
       return app.fetch(req, envOrInfo, ctx);

@@ -86,7 +86,12 @@ try {
   );
 
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", ...(runtime === "workerd" ? ["tests/e2e_test.ts"] : args)],
+    // On workerd also the docs pages, whose Swagger UI files Workers Static Assets serves.
+    args: [
+      "test",
+      "-A",
+      ...(runtime === "workerd" ? ["tests/e2e_test.ts", "tests/stack_docs_browser_test.ts"] : args),
+    ],
     env: {
       TEST_DATABASE_URL: testDatabaseUrl,
       TEST_REDIS_URL: servers.redisUrl,

@@ -165,7 +165,7 @@ export async function fixture(opts: FixtureOptions = {}): Promise<Fixture> {
   };
 }
 
-/** A JSON request body with an Idempotency-Key. */
+/** Request headers carrying an Idempotency-Key. */
 export const withKey = (key: string) => ({ "Idempotency-Key": key });
 
 /** Runs `fn` with a fixture and always cleans up. */
