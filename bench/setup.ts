@@ -3,6 +3,7 @@
  * both bridges on free ports, and the env each function needs, so a bench
  * measures the same code path as production over the local bridges.
  */
+import { onShutdown } from "../dev/shutdown.ts";
 import { migrate } from "../db/migrate.ts";
 import { startBridges } from "../dev/bridges.ts";
 import {
@@ -37,6 +38,14 @@ export async function withBenchWorld<T>(
   await recreateDatabase(servers.postgresUrl, database);
   const ownerUrl = withDatabase(servers.postgresUrl, database);
   const { neon, upstash, close } = await startBridges(servers);
+  const teardown = async () => {
+    await close();
+    await dropDatabase(servers.postgresUrl, database).catch(() => {});
+    await deleteKeys(servers.redisUrl, prefix).catch(() => {});
+    await servers.stop();
+  };
+  // Ctrl-C or a failure elsewhere still drops the database and stops the servers.
+  const registered = onShutdown(teardown);
   try {
     await migrate(ownerUrl);
     return await fn({
@@ -58,9 +67,7 @@ export async function withBenchWorld<T>(
       }),
     });
   } finally {
-    await close();
-    await dropDatabase(servers.postgresUrl, database).catch(() => {});
-    await deleteKeys(servers.redisUrl, prefix).catch(() => {});
-    await servers.stop();
+    registered();
+    await teardown();
   }
 }

@@ -8,37 +8,40 @@
  *
  *   deno task dev                   # functions on Deno
  *   deno task dev --runtime=workerd # the same functions under wrangler dev
+ *   deno task dev --fresh           # first drop the dev database and the stack's Redis keys
  */
 import { migrate } from "../db/migrate.ts";
 import { seed } from "../db/seed.ts";
 import { startBridges } from "./bridges.ts";
-import { ensureDatabase, ensureServers, withDatabase } from "./servers.ts";
+import {
+  deleteKeys,
+  ensureDatabase,
+  ensureServers,
+  recreateDatabase,
+  withDatabase,
+} from "./servers.ts";
+import { exitOnSignals, onShutdown, shutdown } from "./shutdown.ts";
 import { devSigningKey, PORTS, SERVICES, stackEnvs } from "./local_env.ts";
 import { type Runtime, startStack } from "./stack.ts";
 
 const DATABASE = Deno.env.get("DEV_DATABASE") ?? "edgeshop";
+const REDIS_PREFIX = Deno.env.get("REDIS_PREFIX") ?? "edgeshop:";
 const runtime: Runtime = Deno.args.includes("--runtime=workerd") ? "workerd" : "deno";
 const log = (line: string) => console.log(`[dev] ${line}`);
-const cleanups: (() => Promise<unknown>)[] = [];
-
-async function shutdown(code: number): Promise<never> {
-  for (const cleanup of cleanups.reverse()) {
-    await cleanup().catch((err) => log(`cleanup failed: ${err}`));
-  }
-  Deno.exit(code);
-}
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => {
-    log("stopping");
-    shutdown(0);
-  });
-}
+const fresh = Deno.args.includes("--fresh");
+// Ctrl-C reaches every process of the group at once; this process alone
+// stops what it started, once (dev/shutdown.ts).
+exitOnSignals(log);
+const cleanups = { push: (fn: () => Promise<unknown>) => onShutdown(fn) };
 
 try {
   const servers = await ensureServers(log);
   cleanups.push(servers.stop);
-  await ensureDatabase(servers.postgresUrl, DATABASE);
+  if (fresh) {
+    log(`--fresh: recreating database ${DATABASE} and deleting Redis keys ${REDIS_PREFIX}*`);
+    await recreateDatabase(servers.postgresUrl, DATABASE);
+    await deleteKeys(servers.redisUrl, REDIS_PREFIX);
+  } else await ensureDatabase(servers.postgresUrl, DATABASE);
   const ownerUrl = withDatabase(servers.postgresUrl, DATABASE);
   await migrate(ownerUrl, { log });
 
@@ -89,5 +92,5 @@ ${
 Press Ctrl-C to stop.`);
 } catch (err) {
   console.error(`[dev] ${err instanceof Error ? err.message : err}`);
-  await shutdown(1);
+  await shutdown(1, log);
 }

@@ -7,6 +7,7 @@ import { gatewayHandler } from "./gateway.ts";
 import { freePort } from "./ports.ts";
 import { type Service, SERVICES } from "./local_env.ts";
 import { WRANGLER } from "./wrangler.ts";
+import { onShutdown } from "./shutdown.ts";
 import { buildDocsAssets } from "./docs_assets.ts";
 
 export type Runtime = "deno" | "workerd";
@@ -45,8 +46,12 @@ export async function waitHealthy(
 /** wrangler children, each leading its own process group, and the env file it was given. */
 const wranglers = new WeakMap<Deno.ChildProcess, string>();
 
+/** How to stop each running function on shutdown (dev/shutdown.ts). */
+const unregister = new WeakMap<Deno.ChildProcess, () => void>();
+
 /** Stops a process started by `spawnFunction` (with its whole group under wrangler) and waits for it. */
 export async function stopFunction(child: Deno.ChildProcess): Promise<void> {
+  unregister.get(child)?.();
   try {
     if (wranglers.has(child)) Deno.kill(-child.pid, "SIGTERM");
     else child.kill("SIGTERM");
@@ -69,6 +74,7 @@ export async function spawnFunction(
   const io = logFile ? "piped" : quiet ? "null" : "inherit";
   const started = (child: Deno.ChildProcess) => {
     if (logFile) appendOutput(child, logFile);
+    unregister.set(child, onShutdown(() => stopFunction(child)));
     return child;
   };
   if (runtime === "deno") {

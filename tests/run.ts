@@ -26,6 +26,7 @@ import { newSigningKey, stackEnvs } from "../dev/local_env.ts";
 import { freePort } from "../dev/ports.ts";
 import { type Runtime, startStack } from "../dev/stack.ts";
 import { testPrefix, testRunPrefix } from "./config.ts";
+import { exitOnSignals, onShutdown } from "../dev/shutdown.ts";
 
 const runtime: Runtime = Deno.args.includes("--runtime=workerd") ? "workerd" : "deno";
 const args = Deno.args.filter((a) => !a.startsWith("--runtime="));
@@ -41,17 +42,32 @@ Deno.env.set("EDGESHOP_TEST_RUN", TEST_DB.replace(/^edgeshop_test_/, ""));
 const ADMIN = { email: "admin@edgeshop.test", password: crypto.randomUUID() };
 const log = (line: string) => console.log(`[test] ${line}`);
 const cleanups: (() => Promise<unknown>)[] = [];
+const cleanUp = async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup().catch((err) => log(`cleanup failed: ${err}`));
+  }
+};
+// Ctrl-C drops the database, stops the stack and the servers all the same.
+exitOnSignals(log);
+onShutdown(cleanUp);
+const started = performance.now();
+const step = (line: string) =>
+  log(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
 let code = 1;
+let summary = "";
 try {
+  step("finding PostgreSQL and Redis");
   const servers = await ensureServers(log);
   cleanups.push(servers.stop);
+  step(`creating database ${TEST_DB} and applying the migrations`);
   await recreateDatabase(servers.postgresUrl, TEST_DB);
   cleanups.push(() => dropDatabase(servers.postgresUrl, TEST_DB));
   cleanups.push(() => deleteKeys(servers.redisUrl, testRunPrefix()));
   const testDatabaseUrl = withDatabase(servers.postgresUrl, TEST_DB);
   await migrate(testDatabaseUrl);
 
+  step("starting the Neon and Upstash bridges");
   const { neon, upstash, close } = await startBridges(servers);
   cleanups.push(close);
 
@@ -75,6 +91,13 @@ try {
   for (const env of Object.values(envs)) env.LOG_LEVEL = showLogs ? "debug" : "info";
   const logDir = showLogs ? undefined : await Deno.makeTempDir({ prefix: "edgeshop-test-logs-" });
   if (logDir) cleanups.push(() => Deno.remove(logDir, { recursive: true }));
+  if (wantsStack) {
+    step(
+      `starting the functions on ${runtime}${
+        runtime === "workerd" ? " (wrangler dev: up to a minute)" : ""
+      }`,
+    );
+  }
   const stack = wantsStack
     ? await startStack({ runtime, envs, ports, quiet: !showLogs, logDir })
     : undefined;
@@ -85,6 +108,7 @@ try {
     }`,
   );
 
+  step("type-checking the test files, then running them");
   const child = new Deno.Command(Deno.execPath(), {
     // On workerd also the docs pages, whose Swagger UI files Workers Static Assets serves.
     args: [
@@ -122,15 +146,16 @@ try {
     -1,
   );
   if (match) {
-    console.log(
-      `\ntests: ${match[1]} passed, ${match[2]} failed${match[3] ? `, ${match[3]} skipped` : ""}`,
-    );
+    summary = `\ntests: ${match[1]} passed, ${match[2]} failed${
+      match[3] ? `, ${match[3]} skipped` : ""
+    }`;
   }
 } catch (err) {
   console.error(`[test] ${err instanceof Error ? err.stack : err}`);
 } finally {
-  for (const cleanup of cleanups.reverse()) {
-    await cleanup().catch((err) => log(`cleanup failed: ${err}`));
-  }
+  step("cleaning up");
+  await cleanUp();
 }
+// Last, so CI reads it as the run's closing line.
+if (summary) console.log(summary);
 Deno.exit(code);
