@@ -22,7 +22,7 @@ import { benchCheckout, checkoutTable } from "./checkout.ts";
 import { benchColdStart, type ColdStart } from "./cold_start.ts";
 import { benchEndpoints, type EndpointsBench, endpointsTable } from "./endpoints.ts";
 import { table } from "./lib.ts";
-import { relevanceSection } from "./relevance.ts";
+import { findIcecat, relevanceSection } from "./relevance.ts";
 import { benchSearch, searchTable } from "./search.ts";
 import { withBenchWorld } from "./setup.ts";
 import { exitOnSignals } from "../dev/shutdown.ts";
@@ -71,7 +71,13 @@ const products = quick ? 10_000 : 100_000;
 log(`search (${products} products)`);
 const search = await withBenchWorld(
   "search",
-  (w) => benchSearch({ ownerUrl: w.ownerUrl, env: w.env("search"), products }),
+  async (w) =>
+    benchSearch({
+      ownerUrl: w.ownerUrl,
+      env: w.env("search"),
+      products,
+      icecatDir: await findIcecat(),
+    }),
 );
 log("checkout");
 const checkout = await withBenchWorld(

@@ -40,7 +40,8 @@ const readLines = async <T>(path: string) =>
     JSON.parse(l) as T
   );
 
-async function findData(): Promise<string | null> {
+/** The Icecat data folder, or null when it is absent. */
+export async function findIcecat(): Promise<string | null> {
   for (const dir of CANDIDATES) {
     const ok = await Deno.stat(`${dir}/products.ndjson`).then(() => true, () => false);
     if (ok) return dir;
@@ -191,7 +192,7 @@ async function writeSection(body: string): Promise<void> {
 }
 
 if (import.meta.main) {
-  const dir = await findData();
+  const dir = await findIcecat();
   if (!dir) {
     console.log(
       `bench:relevance skipped: no Icecat data (products.ndjson) in ${CANDIDATES.join(" or ")}; ` +

@@ -1,172 +1,207 @@
 /**
- * Search benchmark: seeds a generated catalog (100,000 products by default)
- * into its own database, reports seeding time and index sizes, then the
- * server time (in-process, through the Neon and Upstash bridges) of a fixed
- * set of realistic queries uncached and cached, and the throughput of cached
- * search over HTTP beside a bare Hono hello-world served the same way.
+ * Search scale benchmark: seeds a catalog worded like Icecat's
+ * (search_catalog.ts) into its own database in stages (10,000, 100,000 and,
+ * with BENCH_SEARCH_1M=1, 1,000,000 products), and at each size reports the
+ * import rate and index sizes, then the server time (in-process, through the
+ * Neon and Upstash bridges) of a fixed mix of 100 queries uncached and
+ * cached, beside a `SELECT 1` round trip over the same Neon path in the same
+ * run; at the first size also the Postgres time per uncached query (plan +
+ * execute, from EXPLAIN ANALYZE as the search role). At the last size:
+ * throughput of cached search over HTTP beside a bare Hono hello-world.
  *
- *   deno run -A bench/search.ts   # BENCH_SEARCH_PRODUCTS, BENCH_ITERATIONS, BENCH_CONCURRENCY
+ *   deno run -A bench/search.ts   # BENCH_SEARCH_SIZES=10000,100000  BENCH_SEARCH_1M=1
  */
 // @ts-types="@types/pg"
 import pg from "pg";
 import { createSearchApp } from "../functions/search/app.ts";
-import { seedCatalog } from "../db/catalog/seed.ts";
+import { insertGenerated } from "../db/catalog/seed.ts";
+import { normaliseSearch } from "../functions/search/normalise.ts";
+import { searchQuerySchema } from "../functions/search/search_schemas.ts";
+import { searchStatement } from "../functions/search/search_service.ts";
+import { sqlClient } from "../shared/db.ts";
+import { searchEnv } from "../functions/search/env.ts";
 import { authTestEnv, bearer, issueTestToken } from "../tests/auth_helpers.ts";
+import { redisClient } from "../shared/redis.ts";
 import { helloWorld, hit, measure, ratio, serve, type Stats, table } from "./lib.ts";
+import { benchCatalog, type MixQuery, QUERY_MIX } from "./search_catalog.ts";
 
-/** 60 queries a shopper would type: words, pairs, typos, prefixes, filters, sorts. */
-export const QUERIES: string[] = [
-  ...[
-    "headphones",
-    "samsung",
-    "laptop",
-    "espresso",
-    "drone",
-    "smartwatch",
-    "keyboard",
-    "blender",
-    "monitor",
-    "webcam",
-  ]
-    .map((q) => `q=${q}`),
-  ...[
-    "wireless headphones",
-    "gaming mouse",
-    "phone case",
-    "mirrorless camera",
-    "bluetooth speaker",
-    "air fryer",
-    "stand mixer",
-    "fitness tracker",
-    "sony earbuds",
-    "apple smartwatch",
-  ].map((q) => `q=${encodeURIComponent(q)}`),
-  ...[
-    "headphnoes",
-    "samsnug",
-    "laptpo",
-    "espreso",
-    "smartwach",
-    "keybaord",
-    "blendr",
-    "moniter",
-    "camrea",
-    "speakr",
-  ]
-    .map((q) => `q=${q}`),
-  ...["headph", "sams", "lapt", "esp", "gami", "wirel", "sm", "blu", "mirr", "key"].map((q) =>
-    `q=${q}`
-  ),
-  "q=headphones&brand=Sony",
-  "q=laptop&max_price=80000",
-  "q=camera&category=Cameras&sort=price_asc",
-  "q=speaker&in_stock=true",
-  "q=case&brand=Samsung&brand=Apple",
-  "q=coffee&category=Kitchen&min_price=10000",
-  "q=gaming&sort=popularity",
-  "q=mouse&sort=price_desc",
-  "q=watch&sort=newest",
-  "q=pro%20max&limit=50",
-  "category=Audio",
-  "brand=Nikon",
-  "sort=price_asc&max_price=2000",
-  "category=Gaming&in_stock=false",
-  "",
-  "sort=newest",
-  "min_price=100000&sort=price_desc",
-  "category=Phones&brand=Google",
-  "brand=Garmin&category=Wearables",
-  "q=black&limit=100",
-];
+export { QUERY_MIX };
 
 export interface SearchBenchOptions {
   /** Owner URL of an empty, migrated database to fill. */
   ownerUrl: string;
   /** Env for the search app: DATABASE_URL (search role), bridges. */
   env: Record<string, string>;
+  /** One size (kept for bench/all.ts); `sizes` wins when given. */
   products?: number;
+  sizes?: number[];
+  /** Where the Icecat data is (its words make the catalog); null: the generator. */
+  icecatDir?: string | null;
   rounds?: number;
   iterations?: number;
   concurrency?: number;
 }
 
-export interface SearchBench {
+interface Pct {
+  p50_ms: number;
+  p99_ms: number;
+}
+
+export interface SearchStage {
   products: number;
-  seed_ms: number;
-  seed_per_s: number;
+  import_per_s: number;
   table_mb: number;
   search_index_mb: number;
   all_indexes_mb: number;
-  vocabulary_words: number;
+  terms: number;
+  select1: Pct;
+  uncached: Pct;
+  uncached_by_kind: Record<string, Pct>;
+  cached: Pct;
+  /** One Redis GET over the same Upstash path: a cached hit minus this is the function's own time. */
+  redis_get: Pct;
+  /** Postgres plan + execute per uncached query (first stage only). */
+  postgres?: { mean_ms: number; p50_ms: number; p99_ms: number };
+}
+
+export interface SearchBench {
+  source: string;
   queries: number;
-  uncached: { p50_ms: number; p99_ms: number };
-  cached: { p50_ms: number; p99_ms: number };
+  stages: SearchStage[];
   hello: Stats;
   cached_http: Stats;
   hello_vs_cached: number;
 }
 
 const mb = (bytes: string | number) => Math.round(Number(bytes) / 1024 / 1024 * 10) / 10;
+const r2 = (n: number) => Math.round(n * 100) / 100;
 
-function percentiles(samples: number[]) {
+function pct(samples: number[]): Pct {
   const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] * 100) / 100;
+  const at = (q: number) => r2(s[Math.min(s.length - 1, Math.floor(q * s.length))]);
   return { p50_ms: at(0.5), p99_ms: at(0.99) };
 }
 
-/** Seeds, measures, and answers the figures. */
-export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench> {
-  const products = opts.products ?? 100_000;
-  const rounds = opts.rounds ?? 3;
-  const seeded = await seedCatalog({ databaseUrl: opts.ownerUrl, count: products, seed: 42 });
-  const db = new pg.Client({ connectionString: opts.ownerUrl });
-  await db.connect();
-  // A third of the catalog in stock, so in_stock filters have work to do.
-  await db.query(`INSERT INTO checkout.inventory (product_id, on_hand)
-    SELECT id, (abs(hashtext(id)) % 3) * 5 FROM catalog.products ON CONFLICT DO NOTHING`);
-  const { rows: [sizes] } = await db.query(`SELECT pg_table_size('catalog.products') AS table_bytes,
-    pg_relation_size('catalog.products_search_doc_idx') AS search_bytes,
-    pg_indexes_size('catalog.products') AS index_bytes,
-    (SELECT count(*) FROM catalog.terms) AS words`);
-  await db.end();
+/** The parsed, normalised request for a query string (as the route builds it). */
+function normalised(query: string) {
+  const params = new URLSearchParams(query);
+  const raw: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    raw[key] = all.length > 1 ? all : all[0];
+  }
+  return normaliseSearch(searchQuerySchema.parse(raw));
+}
 
+/** Seeds in stages and measures each; answers the figures. */
+export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench> {
+  const sizes = opts.sizes ?? [opts.products ?? 100_000];
+  const rounds = opts.rounds ?? 2;
+  const { slice, source } = await benchCatalog(opts.icecatDir ?? null);
   const app = createSearchApp();
+  const base = opts.env.REDIS_PREFIX ?? `edgeshop-bench:search-${crypto.randomUUID().slice(0, 8)}:`;
   const envFor = (prefix: string) => ({
     ...authTestEnv(),
     SEARCH_CURSOR_SECRET: "b".repeat(32),
     ...opts.env,
-    REDIS_PREFIX: prefix,
+    // Measure slow queries rather than cut them off at the 1.5 s production deadline.
+    DB_TIMEOUT_MS: "30000",
+    SEARCH_REDIS_TIMEOUT_MS: "2000",
+    REDIS_TIMEOUT_MS: "5000",
+    REDIS_PREFIX: `${base}${prefix}`,
   });
-  const admin = bearer(await issueTestToken({ sub: "bench-admin", role: "admin" }));
-  const timeQuery = async (env: Record<string, string>, q: string, expect: string) => {
+  const request = async (env: Record<string, string>, q: string, init: RequestInit = {}) => {
     const t = performance.now();
-    // An admin's request, so Server-Timing names the cache outcome (verified offline, cached).
-    const res = await app.request(`/search/products?${q}`, { headers: admin }, env);
-    await res.arrayBuffer();
+    const res = await app.request(`/search/products?${q}`, init, env);
+    const body = await res.text();
     const ms = performance.now() - t;
-    if (res.status !== 200) throw new Error(`Search "${q}" answered ${res.status}`);
-    if (!res.headers.get("Server-Timing")?.includes(`cache;desc="${expect}"`)) {
-      throw new Error(`Search "${q}" was not a cache ${expect}`);
-    }
-    return ms;
+    if (res.status !== 200) throw new Error(`Search "${q}" answered ${res.status}: ${body}`);
+    return { ms, body, timing: res.headers.get("Server-Timing") };
   };
-  // Every key of this run lives under the given prefix (one sub-prefix per round).
-  const base = opts.env.REDIS_PREFIX ?? `edgeshop-bench:search-${crypto.randomUUID().slice(0, 8)}:`;
-  const uncached: number[] = [];
-  const cached: number[] = [];
-  // Warm Postgres' buffers once so "uncached" means "not in Redis", not "cold disk".
-  for (const q of QUERIES) await timeQuery(envFor(`${base}warm:`), q, "miss");
-  for (let r = 0; r < rounds; r++) {
-    const env = envFor(`${base}r${r}:`);
-    for (const q of QUERIES) uncached.push(await timeQuery(env, q, "miss"));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // background cache writes land
-    for (let i = 0; i < 2; i++) {
-      for (const q of QUERIES) cached.push(await timeQuery(env, q, "hit"));
+  const adminHeaders = bearer(await issueTestToken({ sub: "bench", role: "admin" }));
+  const owner = new pg.Client({ connectionString: opts.ownerUrl });
+  const asSearch = new pg.Client({ connectionString: opts.env.DATABASE_URL });
+  await owner.connect();
+  await asSearch.connect();
+  const stages: SearchStage[] = [];
+  let seeded = 0;
+  try {
+    for (const size of sizes) {
+      const t0 = performance.now();
+      for (let start = seeded; start < size; start += 2000) {
+        await insertGenerated(owner, slice(start, Math.min(2000, size - start)));
+      }
+      const importPerS = Math.round((size - seeded) / (performance.now() - t0) * 1000);
+      seeded = size;
+      await owner.query(`INSERT INTO checkout.inventory (product_id, on_hand)
+        SELECT id, (abs(hashtext(id)) % 3) * 5 FROM catalog.products ON CONFLICT DO NOTHING`);
+      // Fresh statistics everywhere (inventory too: without them the stock join plans badly).
+      await owner.query("VACUUM ANALYZE");
+      const { rows: [sz] } = await owner.query(`SELECT pg_table_size('catalog.products') AS t,
+        pg_relation_size('catalog.products_search_doc_idx') AS s,
+        pg_indexes_size('catalog.products') + pg_total_relation_size('catalog.terms') AS i,
+        (SELECT count(*) FROM catalog.terms) AS terms`);
+
+      // Deep cursors: walk to the page once (its own prefix), then time that page.
+      const mix: { kind: string; query: string }[] = [];
+      const walk = envFor(`s${size}-walk:`);
+      for (const m of QUERY_MIX) mix.push({ kind: m.kind, query: await deepQuery(m, walk) });
+
+      // Clients per call, as per request: each carries its own deadline from its creation.
+      const probeEnv = searchEnv(envFor("x:"));
+      const neon = () => sqlClient(probeEnv);
+      const redis = () => redisClient(probeEnv);
+      const redisGet: number[] = [];
+      const select1: number[] = [];
+      const uncached: number[] = [];
+      const byKind: Record<string, number[]> = {};
+      const cached: number[] = [];
+      for (const m of mix) await request(envFor(`s${size}-warm:`), m.query); // warm the buffers
+      for (let r = 0; r < rounds; r++) {
+        const env = envFor(`s${size}-r${r}:`);
+        for (const m of mix) {
+          const t = performance.now();
+          await neon().query("SELECT 1");
+          select1.push(performance.now() - t);
+          const { ms } = await request(env, m.query);
+          uncached.push(ms);
+          (byKind[m.kind] ??= []).push(ms);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // background cache writes land
+        for (const m of mix) {
+          const t = performance.now();
+          await redis().get(`${base}x:probe`);
+          redisGet.push(performance.now() - t);
+          cached.push((await request(env, m.query)).ms);
+        }
+        // Untimed: the admin sees the cache outcome in Server-Timing; every entry must be a hit.
+        for (const m of mix) {
+          const { timing } = await request(env, m.query, { headers: adminHeaders });
+          if (!timing?.includes('cache;desc="hit"')) throw new Error(`Not a hit: ${m.query}`);
+        }
+      }
+      const stage: SearchStage = {
+        products: size,
+        import_per_s: importPerS,
+        table_mb: mb(sz.t),
+        search_index_mb: mb(sz.s),
+        all_indexes_mb: mb(sz.i),
+        terms: Number(sz.terms),
+        select1: pct(select1),
+        uncached: pct(uncached),
+        uncached_by_kind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, pct(v)])),
+        cached: pct(cached),
+        redis_get: pct(redisGet),
+      };
+      if (stages.length === 0) stage.postgres = await postgresTime(asSearch, mix);
+      stages.push(stage);
     }
+  } finally {
+    await owner.end();
+    await asSearch.end();
   }
 
-  const env = envFor(`${base}r0:`);
+  const env = envFor("r0-http:");
   const server = serve((req) => app.fetch(req, env));
   const hello = helloWorld();
   try {
@@ -176,19 +211,12 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
     const cachedHttp = await measure(
       iterations,
       concurrency,
-      (i) => hit(`${server.url}/search/products?${QUERIES[i % QUERIES.length]}`),
+      (i) => hit(`${server.url}/search/products?${QUERY_MIX[i % QUERY_MIX.length].query}`),
     );
     return {
-      products,
-      seed_ms: seeded.ms,
-      seed_per_s: Math.round(products / seeded.ms * 1000),
-      table_mb: mb(sizes.table_bytes),
-      search_index_mb: mb(sizes.search_bytes),
-      all_indexes_mb: mb(sizes.index_bytes),
-      vocabulary_words: Number(sizes.words),
-      queries: QUERIES.length,
-      uncached: percentiles(uncached),
-      cached: percentiles(cached),
+      source,
+      queries: QUERY_MIX.length,
+      stages,
       hello: helloStats,
       cached_http: cachedHttp,
       hello_vs_cached: ratio(helloStats.ops_per_s, cachedHttp.ops_per_s),
@@ -197,24 +225,83 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
     await server.close();
     await hello.close();
   }
+
+  async function deepQuery(m: MixQuery, env: Record<string, string>): Promise<string> {
+    let query = m.query;
+    for (let page = 0; page < (m.depth ?? 0); page++) {
+      const next = JSON.parse((await request(env, query)).body).next_cursor as string | null;
+      if (!next) break;
+      query = `${m.query}&cursor=${encodeURIComponent(next)}`;
+    }
+    return query;
+  }
+}
+
+/** Postgres plan + execute time per query, EXPLAIN ANALYZE (no per-node timing) as the search role. */
+async function postgresTime(db: pg.Client, mix: { query: string }[]) {
+  const ms: number[] = [];
+  for (const { query } of mix) {
+    const n = normalised(query.replace(/&cursor=[^&]*/, ""));
+    const [sql, params] = searchStatement(n, null);
+    for (let i = 0; i < 2; i++) {
+      const { rows } = await db.query(`EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${sql}`, params);
+      const plan = rows[0]["QUERY PLAN"][0];
+      if (i === 1) ms.push(plan["Planning Time"] + plan["Execution Time"]);
+    }
+  }
+  return { mean_ms: r2(ms.reduce((a, b) => a + b, 0) / ms.length), ...pct(ms) };
 }
 
 /** The figures as markdown tables. */
 export function searchTable(r: SearchBench): string {
+  const kinds = Object.keys(r.stages[0]?.uncached_by_kind ?? {});
+  const first = r.stages[0];
   return [
-    table(["catalog", "value"], [
-      ["products", r.products],
-      ["seeding", `${(r.seed_ms / 1000).toFixed(1)} s (${r.seed_per_s}/s)`],
-      ["table", `${r.table_mb} MB`],
-      ["full-text GIN index", `${r.search_index_mb} MB`],
-      ["all indexes", `${r.all_indexes_mb} MB`],
-      ["vocabulary (typo) words", r.vocabulary_words],
-    ]),
+    `Catalog worded from ${r.source}; ${r.queries} queries (${kinds.join(", ")}), ` +
+    `server time in-process through the local Neon and Upstash bridges.`,
     "",
-    table(["server time, " + r.queries + " queries", "p50 ms", "p99 ms"], [
-      ["uncached (1 Redis lookup + 1 Postgres)", r.uncached.p50_ms, r.uncached.p99_ms],
-      ["cached (1 Redis round trip)", r.cached.p50_ms, r.cached.p99_ms],
-    ]),
+    table(
+      [
+        "products",
+        "import /s",
+        "table MB",
+        "GIN MB",
+        "all indexes MB",
+        "terms",
+        "SELECT 1 p50/p99 ms",
+        "uncached p50/p99 ms",
+        "cached p50/p99 ms",
+        "Redis GET p50 ms",
+        "cached − Redis GET p50 ms",
+      ],
+      r.stages.map((s) => [
+        s.products.toLocaleString("en"),
+        s.import_per_s,
+        s.table_mb,
+        s.search_index_mb,
+        s.all_indexes_mb,
+        s.terms,
+        `${s.select1.p50_ms} / ${s.select1.p99_ms}`,
+        `${s.uncached.p50_ms} / ${s.uncached.p99_ms}`,
+        `${s.cached.p50_ms} / ${s.cached.p99_ms}`,
+        s.redis_get.p50_ms,
+        r2(s.cached.p50_ms - s.redis_get.p50_ms),
+      ]),
+    ),
+    "",
+    table(
+      ["uncached p50 / p99 ms by kind", ...r.stages.map((s) => s.products.toLocaleString("en"))],
+      kinds.map((k) => [
+        k,
+        ...r.stages.map((s) => `${s.uncached_by_kind[k].p50_ms} / ${s.uncached_by_kind[k].p99_ms}`),
+      ]),
+    ),
+    "",
+    first?.postgres
+      ? `Postgres time per uncached query at ${first.products.toLocaleString("en")} products ` +
+        `(plan + execute, EXPLAIN ANALYZE as the search role): mean ${first.postgres.mean_ms} ms, ` +
+        `p50 ${first.postgres.p50_ms} ms, p99 ${first.postgres.p99_ms} ms.`
+      : "",
     "",
     table(["HTTP", "req/s", "p50 ms", "p99 ms", "hello ÷ this"], [
       ["hello world (baseline)", r.hello.ops_per_s, r.hello.p50_ms, r.hello.p99_ms, 1],
@@ -231,11 +318,15 @@ export function searchTable(r: SearchBench): string {
 
 if (import.meta.main) {
   const { withBenchWorld } = await import("./setup.ts");
-  const result = await withBenchWorld("search", (w) =>
+  const { findIcecat } = await import("./relevance.ts");
+  const sizes = (Deno.env.get("BENCH_SEARCH_SIZES") ?? "10000,100000").split(",").map(Number);
+  if (Deno.env.get("BENCH_SEARCH_1M") === "1") sizes.push(1_000_000);
+  const result = await withBenchWorld("search", async (w) =>
     benchSearch({
       ownerUrl: w.ownerUrl,
       env: w.env("search"),
-      products: Number(Deno.env.get("BENCH_SEARCH_PRODUCTS") ?? 100_000),
+      sizes,
+      icecatDir: await findIcecat(),
       iterations: Number(Deno.env.get("BENCH_ITERATIONS") ?? 2000),
       concurrency: Number(Deno.env.get("BENCH_CONCURRENCY") ?? 16),
     }));

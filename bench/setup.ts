@@ -62,6 +62,10 @@ export async function withBenchWorld<T>(
         UPSTASH_REDIS_REST_TOKEN: upstash.token,
         REDIS_PREFIX: prefix,
         LOG_LEVEL: "error",
+        // A bench measures latency; on a busy box a request past the production
+        // deadline would end the run with a 503 (tests/outage_test.ts covers deadlines).
+        DB_TIMEOUT_MS: "30000",
+        REDIS_TIMEOUT_MS: "30000",
         ...(service === "checkout" ? { PAYMENT_PROVIDER: "test" } : {}),
         ...extra,
       }),

@@ -33,7 +33,7 @@ type Behaviour = {
   action?: true;
 };
 
-/** Stripe test mode's PaymentMethods: API.md's ids, plus the 3-D Secure ones. */
+/** Stripe test mode's PaymentMethods: docs/api.md's ids, plus the 3-D Secure ones. */
 const METHODS: Record<string, Behaviour> = {
   pm_card_visa: {},
   pm_card_mastercard: {},

@@ -39,7 +39,7 @@ export function zodIssuesToErrors(
   }));
 }
 
-/** 401 with the `WWW-Authenticate` challenge API.md requires. */
+/** 401 with the `WWW-Authenticate` challenge docs/api.md requires. */
 export function unauthorized(detail = "A valid access token is required", code = "unauthorized") {
   const error = code === "unauthorized" ? "invalid_token" : code;
   return new ApiError(401, code, detail, {}, {

@@ -87,7 +87,7 @@ export interface VerifierConfig {
 }
 
 export const CLOCK_TOLERANCE_S = 30;
-/** API.md: an access token lives at most 15 minutes. */
+/** docs/api.md: an access token lives at most 15 minutes. */
 export const MAX_TOKEN_LIFETIME_S = 15 * 60;
 /** A `kid` missing from the cached JWKS triggers at most one refetch per interval. */
 export const JWKS_REFETCH_INTERVAL_MS = 30_000;

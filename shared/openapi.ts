@@ -1,3 +1,4 @@
+import { EXAMPLES } from "./openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 
 /** RFC 9457 problem details as every error response carries them (shared/errors.ts renders them). */
@@ -8,7 +9,7 @@ export const problemSchema = z.object({
   detail: z.string(),
   code: z.string(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-}).loose().openapi("Problem");
+}).loose().openapi("Problem", { example: EXAMPLES.problem });
 
 /** An OpenAPI response entry for a problem+json error, for `createRoute`. */
 export const problemResponse = (description: string) => ({

@@ -5,7 +5,7 @@ import { unauthorized } from "./errors.ts";
 import { CLOCK_TOLERANCE_S } from "./jwt.ts";
 
 /**
- * Session revocation that reaches every service at once (API.md: within a
+ * Session revocation that reaches every service at once (docs/api.md: within a
  * second). Access tokens verify offline, so auth also writes each revoked
  * session id to Redis, for as long as any of its tokens could still verify;
  * the other services look the token's `sid` up before they act. All

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 
 /**
- * API.md: text that cannot be stored faithfully is refused, never altered.
+ * docs/api.md: text that cannot be stored faithfully is refused, never altered.
  * Postgres `text` cannot hold U+0000, and an unpaired UTF-16 surrogate has
  * no UTF-8 form: `TextEncoder`, JSON drivers and Postgres all turn it into
  * U+FFFD (so two different passwords would hash alike). Both are refused

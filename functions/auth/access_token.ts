@@ -27,7 +27,7 @@ export interface IssuedAccessToken {
 
 /**
  * Signs an RFC 9068 access token: EdDSA, `typ: at+jwt`, `kid`, and the
- * claims API.md lists. The one signing path for the service and for tests.
+ * claims docs/api.md lists. The one signing path for the service and for tests.
  */
 export async function signAccessToken(
   keys: Pick<SigningKeys, "kid" | "privateKey">,

@@ -6,7 +6,7 @@
 import type { Sql } from "../../shared/db.ts";
 import type { Role } from "../../shared/jwt.ts";
 
-/** A user as API.md shows it. */
+/** A user as docs/api.md shows it. */
 export interface UserRow {
   id: string;
   email: string;

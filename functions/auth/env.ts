@@ -15,7 +15,7 @@ export const authEnvSchema = baseEnvSchema.extend({
   /** JSON array of earlier public JWKs still within a token lifetime (rotation). */
   JWT_PREVIOUS_PUBLIC_JWKS: z.string().optional(),
   ...jwtClaimEnv.shape,
-  /** API.md: at most 15 minutes. */
+  /** docs/api.md: at most 15 minutes. */
   ACCESS_TOKEN_TTL_SECONDS: int(30, 900, 900),
   /** A session not refreshed for this long is over. */
   SESSION_IDLE_TTL_SECONDS: int(60, 90 * 86400, 7 * 86400),
@@ -31,8 +31,8 @@ export const authEnvSchema = baseEnvSchema.extend({
   ),
   /** Optional secret HMAC key applied before PBKDF2 (a pepper; never stored in the database). */
   PASSWORD_PEPPER: z.string().min(32).optional(),
-  /** API.md: failed logins per account at most 10 a minute. */
-  // API.md: at most 10 a minute per account and address, 100 per account.
+  /** docs/api.md: failed logins per account at most 10 a minute. */
+  // docs/api.md: at most 10 a minute per account and address, 100 per account.
   RATE_LIMIT_LOGIN_FAILURES_PER_ADDRESS: int(1, 10, 10),
   RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: int(1, 100, 100),
   RATE_LIMIT_LOGIN_PER_IP: int(1, 1_000_000, 300),

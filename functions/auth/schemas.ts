@@ -1,8 +1,9 @@
+import { EXAMPLES } from "../../shared/openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../../shared/jwt.ts";
 import { text } from "../../shared/text.ts";
 
-/** Normalised on the way in: API.md compares emails case-insensitively. */
+/** Normalised on the way in: docs/api.md compares emails case-insensitively. */
 export const Email = text().trim().toLowerCase().max(320).pipe(z.email())
   .openapi({ example: "ada@example.com", type: "string", format: "email" });
 
@@ -12,7 +13,7 @@ export const User = z.object({
   name: z.string().nullable(),
   role: z.enum(ROLES),
   created_at: z.string().openapi({ format: "date-time" }),
-}).openapi("User");
+}).openapi("User", { example: EXAMPLES.user });
 
 export const SignupBody = z.object({
   email: Email,
@@ -39,7 +40,7 @@ export const TokenPair = z.object({
   refresh_token: z.string(),
   token_type: z.literal("Bearer"),
   expires_in: z.number().int(),
-}).openapi("TokenPair");
+}).openapi("TokenPair", { example: EXAMPLES.tokenPair });
 
 export const Session = z.object({
   id: z.uuid(),

@@ -28,7 +28,7 @@ export const checkoutEnvSchema = withJwtEnv(baseEnvSchema.extend({
   CHECKOUT_KEY_LEASE_SECONDS: int(1, 3600, 60),
   /** A pending order whose key has been idle this long is resolved by the sweep. */
   CHECKOUT_ABANDON_AFTER_SECONDS: int(1, 86_400, 900),
-  /** Finished idempotency keys are kept this long, then pruned by the sweep (API.md: ≥ 24 h). */
+  /** Finished idempotency keys are kept this long, then pruned by the sweep (docs/api.md: ≥ 24 h). */
   CHECKOUT_KEY_RETENTION_HOURS: int(24, 24 * 90, 24),
   /** A charge that has not answered by then is treated as unknown (retry with the same key). */
   PAYMENT_TIMEOUT_MS: int(100, 120_000, 15_000),

@@ -1,3 +1,4 @@
+import { EXAMPLES } from "../../shared/openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 import { skuSchema } from "../../shared/ids.ts";
 import { storable, text } from "../../shared/text.ts";
@@ -35,7 +36,7 @@ export const productBodySchema = z.object({
   image_url: fields.image_url.optional().transform((v) => v ?? null),
   rating: fields.rating.optional().transform((v) => v ?? null),
   popularity: fields.popularity.default(0),
-}).openapi("ProductInput");
+}).openapi("ProductInput", { example: EXAMPLES.productInput });
 
 /** POST: the id is required in the body. */
 export const productCreateSchema = productBodySchema.extend({ id: productIdSchema });
@@ -61,6 +62,6 @@ export const productSchema = z.object({
   in_stock: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
-}).openapi("Product");
+}).openapi("Product", { example: EXAMPLES.product });
 
 export type Product = z.infer<typeof productSchema>;

@@ -97,13 +97,21 @@ wq AS (
     ${anyOf(":A", ":*A")} AS q_name,
     ${anyOf(":B", ":*B")} AS q_brand,
     ${anyOf(":C", ":*C")} AS q_description,
-    ln(1 + (c.n - least(c.n, d.df) + 0.5) / (least(c.n, d.df) + 0.5)) AS idf
+    ln(1 + (c.n - least(c.n, d.df) + 0.5) / (least(c.n, d.df) + 0.5)) AS idf,
+    -- "did you mean": a word the catalog lacks (not even as a prefix of the last word)
+    -- becomes its most frequent typo correction
+    CASE WHEN d.exact_df = 0 AND d.best_typo IS NOT NULL AND NOT (w.is_last AND EXISTS (
+      SELECT FROM catalog.terms p WHERE p.term LIKE w.w || '%' AND p.df > 0)) THEN d.best_typo
+    END AS corrected,
+    w.w
   FROM words w JOIN variants v ON v.i = w.i CROSS JOIN corpus c
   CROSS JOIN LATERAL (
-    SELECT coalesce(nullif(sum(t.df) FILTER (WHERE x.kind = 0), 0), sum(t.df), 0)::float8 AS df
+    SELECT coalesce(nullif(sum(t.df) FILTER (WHERE x.kind = 0), 0), sum(t.df), 0)::float8 AS df,
+      coalesce(sum(t.df) FILTER (WHERE x.kind = 0), 0) AS exact_df,
+      (array_agg(t.term ORDER BY t.df DESC, t.term) FILTER (WHERE x.kind = 1))[1] AS best_typo
     FROM variants x JOIN catalog.terms t ON t.term = x.lx[1]
     WHERE x.i = w.i AND cardinality(x.lx) = 1) d
-  GROUP BY w.i, w.w, w.is_last, c.n, d.df
+  GROUP BY w.i, w.w, w.is_last, c.n, d.df, d.exact_df, d.best_typo
 ),
 qs AS (
   SELECT
@@ -113,6 +121,8 @@ qs AS (
     string_agg('(' || q_name::text || ')', ' <-> ' ORDER BY i)::tsquery AS q_phrase,
     -- every word in the name, anywhere (suggestions)
     string_agg('(' || q_name::text || ')', ' & ' ORDER BY i)::tsquery AS q_names,
+    CASE WHEN bool_or(corrected IS NOT NULL)
+      THEN string_agg(coalesce(corrected, w), ' ' ORDER BY i) END AS corrected_query,
     count(*) AS n_words,
     sum(idf) AS idf_sum
   FROM wq

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { authHeaders, cleanup, runToken, searchTestSetup } from "./test_helpers.ts";
 
-// Search v1.1 (API.md "Additions"): word forms, optional words, split and
+// Search v1.1 (docs/api.md "Additions"): word forms, optional words, split and
 // joined words, synonyms. Every product carries this run's category, and
 // every search filters on it, so other rows in the shared database do not count.
 const R = runToken();

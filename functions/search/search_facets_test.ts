@@ -7,6 +7,7 @@ Deno.test("GET /search/products: facet counts equal the number of hits for each 
   withCatalog(async ({ cat, fixtures, search }) => {
     const r = await search(`${cat}&limit=1`);
     assert.equal(r.total, fixtures.length);
+    assert.equal(r.total_exact, true, "exact up to 10,000 matches");
     for (const { value, count } of r.facets.brand) {
       const filtered = await search(`${cat}&brand=${encodeURIComponent(value)}&limit=1`);
       assert.equal(filtered.total, count, value);

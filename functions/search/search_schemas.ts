@@ -51,6 +51,14 @@ export const searchResultSchema = z.object({
     price: z.object({ min: z.int().nullable(), max: z.int().nullable() }),
   }),
   total: z.int(),
+  total_exact: z.boolean().openapi({
+    description: "false when `total` is a lower bound: above 10,000 matches, counted over a sample",
+  }),
+  corrected_query: z.string().optional().openapi({
+    description: "Set when a word the catalog lacks was matched through its typo correction: " +
+      'the query as corrected (folded, lower case), for a "did you mean" line',
+    example: "samsung galaxy",
+  }),
   next_cursor: z.string().nullable(),
   took_ms: z.number(),
 }).openapi("SearchResult");

@@ -14,17 +14,19 @@ export interface SearchBody {
     price: { min: number | null; max: number | null };
   };
   total: number;
+  /** false when `total` is a lower bound (above 10,000 matches). */
+  total_exact: boolean;
+  /** The query with the words the catalog lacks replaced by their typo correction, if any. */
+  corrected_query?: string;
   next_cursor: string | null;
 }
 
-/** Runs one search against Postgres: exactly one HTTP round trip to Neon. */
-export async function runSearch(
-  env: SearchEnv,
+/** The statement and parameters of one search (also what bench/search.ts EXPLAINs). */
+export function searchStatement(
   n: NormalisedSearch,
   after: CursorKeys | null,
-): Promise<SearchBody> {
-  const sql = sqlClient(env);
-  const rows = await sql.query(n.hasWords ? SEARCH_TEXT_SQL : SEARCH_BROWSE_SQL, [
+): [string, unknown[]] {
+  return [n.hasWords ? SEARCH_TEXT_SQL : SEARCH_BROWSE_SQL, [
     n.q,
     n.categories,
     n.brands,
@@ -36,7 +38,17 @@ export async function runSearch(
     after ? String(after[0]) : null,
     after ? String(after[1]) : null,
     after ? after[2] : null,
-  ]) as { result: SearchRow }[];
+  ]];
+}
+
+/** Runs one search against Postgres: exactly one HTTP round trip to Neon. */
+export async function runSearch(
+  env: SearchEnv,
+  n: NormalisedSearch,
+  after: CursorKeys | null,
+): Promise<SearchBody> {
+  const sql = sqlClient(env);
+  const rows = await sql.query(...searchStatement(n, after)) as { result: SearchRow }[];
   const row = rows[0].result;
   // The statement reads one row past the page to know whether a next one exists.
   const page = row.hits.slice(0, n.limit);
@@ -56,6 +68,8 @@ export async function runSearch(
     }),
     facets: { category: row.category, brand: row.brand, price: row.price },
     total: Number(row.total),
+    total_exact: row.total_exact,
+    ...(row.corrected_query ? { corrected_query: row.corrected_query } : {}),
     next_cursor: nextCursor,
   };
 }

@@ -27,13 +27,24 @@ import { queryCtes } from "./query_sql.ts";
  *    appear in the name next to each other in the query's order;
  * 5. popularity, then id.
  * Buckets 1–3 pack into k1, the score and popularity into k2, so the
- * cursor keeps three keys (k1, k2, id) for every sort.
+ * cursor keeps three keys (k1, k2, id) for every sort. The full per-word
+ * scoring runs on the best 1000 hits by a cheap key (every word
+ * matched, every word in the name, shortest name, popularity, id); hits past
+ * them keep that key's order (they only matter for deep pages of broad
+ * queries).
+ *
+ * Scale: above CAP (10,000) products with every word, the candidates are the
+ * first 10,001 that pass the filters, `total` counts those (a lower bound,
+ * `total_exact: false`) and facets are counted over that sample.
  *
  * Faceting is disjunctive (Algolia-style): each facet is counted with every
  * filter except its own, so choosing a brand keeps the other brands' counts
  * visible; the price range ignores the price filter the same way.
  */
 const OPTIONAL_WORDS_BELOW = 20;
+const CAP = 10_000;
+// Only this many hits (the best by a cheap key) get the full per-word scoring.
+const PRESELECT = 1000;
 const K1 = 1.2;
 const B = 0.75;
 const PHRASE_BONUS = 0.5; // × the query's summed idf
@@ -59,16 +70,28 @@ const SIGNALS = `CROSS JOIN LATERAL (
   ) r`;
 
 // Products with every word; when fewer than OPTIONAL_WORDS_BELOW have them all, also those with
-// some (the second branch's one-time filter skips its scan otherwise).
+// some (each branch's one-time filter skips its scan when it does not apply). Above CAP matches
+// ("big"), only the first CAP + 1 that pass every filter are taken: hits stay right for the
+// filters, the total becomes a lower bound and facets come from that sample.
 const CANDIDATE_COLS = `p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at,
   p.search_doc, p.name_words, p.description_words`;
-const TEXT_CANDIDATES = `cand AS (
-  SELECT ${CANDIDATE_COLS} FROM catalog.products p WHERE p.search_doc @@ (SELECT q_all FROM qs)
+const FILTERS = `(cardinality($2::text[]) = 0 OR p.categories && $2::text[])
+    AND (cardinality($3::text[]) = 0 OR p.brand = ANY ($3::text[]))
+    AND ($4::int IS NULL OR p.price_cents >= $4::int) AND ($5::int IS NULL OR p.price_cents <= $5::int)`;
+const TEXT_CANDIDATES = `full_count AS (
+  SELECT count(*) AS n FROM (SELECT 1 FROM catalog.products x
+    WHERE x.search_doc @@ (SELECT q_all FROM qs) LIMIT ${CAP + 1}) y
+),
+cand AS (
+  SELECT ${CANDIDATE_COLS} FROM catalog.products p
+  WHERE (SELECT n FROM full_count) <= ${CAP} AND p.search_doc @@ (SELECT q_all FROM qs)
+  UNION ALL
+  (SELECT ${CANDIDATE_COLS} FROM catalog.products p
+   WHERE (SELECT n FROM full_count) > ${CAP} AND p.search_doc @@ (SELECT q_all FROM qs) AND ${FILTERS}
+   LIMIT ${CAP + 1})
   UNION ALL
   SELECT ${CANDIDATE_COLS} FROM catalog.products p
-  WHERE (SELECT count(*) FROM (SELECT 1 FROM catalog.products x
-           WHERE x.search_doc @@ (SELECT q_all FROM qs) LIMIT ${OPTIONAL_WORDS_BELOW}) y)
-        < ${OPTIONAL_WORDS_BELOW}
+  WHERE (SELECT n FROM full_count) < ${OPTIONAL_WORDS_BELOW}
     AND p.search_doc @@ (SELECT q_or FROM qs) AND NOT p.search_doc @@ (SELECT q_all FROM qs)
 )`;
 
@@ -87,32 +110,48 @@ function searchSql(withText: boolean): string {
     ? `${queryCtes("$1")},\n${TEXT_CANDIDATES}`
     // $1 is still declared, so both statements take the same parameters.
     : "cand AS (SELECT p.* FROM catalog.products p WHERE $1::text IS NULL OR true)";
+  const flags = withText
+    ? `p.search_doc @@ (SELECT q_all FROM qs) AS full_match,
+    p.search_doc @@ (SELECT q_names FROM qs) AS in_name, p.name_words`
+    : "true AS full_match, true AS in_name, 0 AS name_words";
+  const ranked = withText
+    ? `ranked AS (
+  SELECT p.id, (${bucket})::bigint AS bucket, (${score})::float8 AS score
+  FROM (SELECT f.id FROM filtered f WHERE $7::text = 'relevance'
+        ORDER BY f.full_match DESC, f.in_name DESC, f.name_words, f.popularity DESC, f.id COLLATE "C"
+        LIMIT ${PRESELECT}) pre
+  JOIN catalog.products p ON p.id = pre.id
+  CROSS JOIN qs ${SIGNALS}
+)`
+    : "ranked AS (SELECT NULL::text AS id, 0::bigint AS bucket, 0::float8 AS score WHERE false)";
   return `WITH ${ctes},
 base AS MATERIALIZED (
-  SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at,
-    (${bucket})::bigint AS bucket,
-    (${score})::float8 AS score,
+  SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, ${flags},
     (cardinality($2::text[]) = 0 OR p.categories && $2::text[]) AS f_cat,
     (cardinality($3::text[]) = 0 OR p.brand = ANY ($3::text[])) AS f_brand,
     (($4::int IS NULL OR p.price_cents >= $4::int) AND ($5::int IS NULL OR p.price_cents <= $5::int)) AS f_price
   FROM cand p
   LEFT JOIN checkout.stock_levels s ON s.product_id = p.id
-  ${withText ? `CROSS JOIN qs ${SIGNALS}` : ""}
   WHERE $6::boolean IS NULL OR ${IN_STOCK} = $6::boolean
 ),
+filtered AS (SELECT * FROM base b WHERE b.f_cat AND b.f_brand AND b.f_price),
+${ranked},
 hits AS (
   SELECT b.id,
     CASE $7::text
-      WHEN 'relevance' THEN -b.bucket
+      WHEN 'relevance' THEN coalesce(-r.bucket, 0)
       WHEN 'popularity' THEN -b.popularity::bigint
       WHEN 'price_asc' THEN b.price_cents::bigint
       WHEN 'price_desc' THEN -b.price_cents::bigint
       ELSE -(extract(epoch FROM b.created_at) * 1000000)::bigint
     END AS k1,
-    CASE $7::text WHEN 'relevance'
-      THEN -(round(b.score * 10000)::bigint * 1000000 + least(b.popularity, 999999))
+    CASE $7::text WHEN 'relevance' THEN coalesce(
+      -(round(r.score * 10000)::bigint * 1000000 + least(b.popularity, 999999)),
+      -- past the preselection: the cheap key it was chosen by, in the same order
+      -((b.full_match::int * 2 + b.in_name::int)::bigint * 100000000000
+        + (32767 - b.name_words)::bigint * 1000000 + least(b.popularity, 999999)))
       ELSE 0::bigint END AS k2
-  FROM base b WHERE b.f_cat AND b.f_brand AND b.f_price
+  FROM filtered b LEFT JOIN ranked r ON r.id = b.id
 ),
 page AS (
   SELECT h.* FROM hits h
@@ -123,6 +162,8 @@ page AS (
 )
 SELECT json_build_object(
   'total', (SELECT count(*) FROM hits),
+  'total_exact', ${withText ? `(SELECT n FROM full_count) <= ${CAP}` : "true"},
+  'corrected_query', ${withText ? "(SELECT corrected_query FROM qs)" : "NULL"},
   'hits', coalesce((
     SELECT json_agg(json_build_object(
       'product', ${PRODUCT_JSON},
@@ -154,6 +195,8 @@ export const SEARCH_BROWSE_SQL = searchSql(false);
 /** What the statement answers, before the route shapes it. */
 export interface SearchRow {
   total: number;
+  total_exact: boolean;
+  corrected_query: string | null;
   hits: {
     product: Record<string, unknown>;
     keys: [number, number, string];

@@ -9,6 +9,8 @@ Deno.test("GET /search/products: a misspelt brand (samsnug) finds Samsung produc
     assert.deepEqual(ids(r).slice(0, 2).sort(), [`${P}-s1`, `${P}-s2`]);
     assert.ok(ids(r).includes(`${P}-s6`), "the description match is found too");
     assert.equal(ids(r).at(-1), `${P}-s6`, "name matches rank above a description match");
+    assert.equal(r.corrected_query, "samsung", "the correction is exposed for a did-you-mean");
+    assert.equal((await search(`q=samsung&${cat}`)).corrected_query, undefined);
   }));
 
 Deno.test("GET /search/products: two typos are allowed from 9 letters, none under 5", () =>

@@ -1,7 +1,7 @@
 import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
-import { requireRole } from "../../shared/auth.ts";
+import { requireAdmin } from "./admin_guard.ts";
 import { cacheLookup, cacheRef, cacheStore } from "./cache.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { deps } from "./deps.ts";
@@ -52,7 +52,7 @@ export function synonymsRoutes() {
       operationId: "replaceSynonyms",
       tags: ["synonyms"],
       summary: "Replace the synonym set (at most 10,000 groups)",
-      middleware: requireRole("admin"),
+      middleware: requireAdmin(),
       security: bearerSecurity,
       request: jsonBody(synonymSetSchema),
       responses: {

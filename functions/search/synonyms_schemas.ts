@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { productIdSchema } from "./product_schemas.ts";
 
-/** At most this many groups in a set (API.md). */
+/** At most this many groups in a set (docs/api.md). */
 export const MAX_SYNONYM_GROUPS = 10_000;
 
 const word = z.string().trim().min(1).max(100);

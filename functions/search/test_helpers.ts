@@ -66,6 +66,8 @@ export type Hit = {
 export type Result = {
   hits: Hit[];
   total: number;
+  total_exact: boolean;
+  corrected_query?: string;
   next_cursor: string | null;
   facets: {
     category: { value: string; count: number }[];

@@ -1,7 +1,8 @@
+import { EXAMPLES } from "../../../shared/openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 import { skuSchema } from "../../../shared/ids.ts";
 
-/** API.md `cart`. */
+/** docs/api.md `cart`. */
 export const cartSchema = z.object({
   items: z.array(z.object({
     product_id: z.string(),
@@ -13,7 +14,7 @@ export const cartSchema = z.object({
   })),
   subtotal_cents: z.int(),
   currency: z.literal("USD"),
-}).openapi("Cart");
+}).openapi("Cart", { example: EXAMPLES.cart });
 
 /** A catalog product id (a SKU, as search defines it). */
 export const productIdParam = z.object({

@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 
-/** A cart lives 30 days after its last write (API.md leaves it to us; a month is the usual storefront choice). */
+/** A cart lives 30 days after its last write (docs/api.md leaves it to us; a month is the usual storefront choice). */
 export const CART_TTL_SECONDS = 30 * 24 * 3600;
 
 /** One user's cart: a Redis hash product_id → quantity. */

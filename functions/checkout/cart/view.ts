@@ -1,7 +1,7 @@
 import type { Sql } from "../../../shared/db.ts";
 import type { CartLine } from "./store.ts";
 
-/** A priced cart as API.md's `cart`. */
+/** A priced cart as docs/api.md's `cart`. */
 export interface CartView {
   items: {
     product_id: string;

@@ -3,7 +3,7 @@ import type { z } from "@hono/zod-openapi";
 import type { orderSchema } from "./orders_schemas.ts";
 
 /**
- * The one rendering of API.md's `order`, in SQL, used by every read and by
+ * The one rendering of docs/api.md's `order`, in SQL, used by every read and by
  * the idempotency key's stored response, so a replay and a GET can never
  * disagree. `o` must be a `checkout.orders` row in scope.
  */
@@ -24,5 +24,5 @@ export const ORDER_JSON = `jsonb_build_object(
   'created_at', ${timestampSql("o.created_at")},
   'updated_at', ${timestampSql("o.updated_at")})`;
 
-/** API.md `order` as the SQL above renders it. */
+/** docs/api.md `order` as the SQL above renders it. */
 export type Order = z.infer<typeof orderSchema>;

@@ -1,3 +1,4 @@
+import { EXAMPLES } from "../../../shared/openapi_examples.ts";
 import { z } from "@hono/zod-openapi";
 import { validationError } from "../../../shared/errors.ts";
 import { text } from "../../../shared/text.ts";
@@ -18,7 +19,7 @@ export const shippingAddressSchema = z.object({
 const TEST_IDS = Object.keys(TEST_PAYMENT_METHODS);
 
 /**
- * A PaymentMethod id. API.md's test-mode ids with either provider; with
+ * A PaymentMethod id. docs/api.md's test-mode ids with either provider; with
  * PAYMENT_PROVIDER=stripe also any `pm_…` id (one the storefront created with
  * Stripe.js), which Stripe then accepts or declines. The test provider's
  * narrower rule is `checkPaymentMethod`, as it depends on the env.
@@ -44,7 +45,7 @@ export function checkPaymentMethod(provider: "test" | "stripe", method: string):
 export const placeOrderBody = z.object({
   payment_method: paymentMethodSchema,
   shipping_address: shippingAddressSchema,
-}).openapi("PlaceOrder");
+}).openapi("PlaceOrder", { example: EXAMPLES.placeOrder });
 
 export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
 
@@ -69,7 +70,7 @@ export const orderSchema = z.object({
   }),
   created_at: z.string(),
   updated_at: z.string(),
-}).openapi("Order");
+}).openapi("Order", { example: EXAMPLES.order });
 
 export const orderIdParam = z.object({
   id: text().openapi({ param: { name: "id", in: "path" }, format: "uuid" }),

@@ -9,7 +9,7 @@ import {
 } from "./provider.ts";
 
 /**
- * The `decline_code`s API.md names. Stripe has many more; the others are
+ * The `decline_code`s docs/api.md names. Stripe has many more; the others are
  * answered as `generic_decline`, as Stripe itself advises for codes such as
  * `stolen_card` or `fraudulent` that must not be shown to the card holder.
  */
