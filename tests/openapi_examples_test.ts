@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { z } from "zod";
-import { TokenPair, User } from "../functions/auth/schemas.ts";
+import { TokenPair, User } from "../functions/auth/accounts_schemas.ts";
 import { productCreateSchema, productSchema } from "../functions/search/product_schemas.ts";
 import { cartSchema } from "../functions/checkout/cart/cart_schemas.ts";
 import { orderSchema, placeOrderBody } from "../functions/checkout/orders/orders_schemas.ts";

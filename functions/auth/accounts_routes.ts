@@ -14,7 +14,7 @@ import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { enforce, hashId, showLimits } from "./rate_limit.ts";
 import { hashRefreshToken, newRefreshToken } from "./refresh_token.ts";
 import { userOfLiveSession } from "./sessions_sql.ts";
-import { LoginBody, SignupBody, TokenPair, User } from "./schemas.ts";
+import { LoginBody, SignupBody, TokenPair, User } from "./accounts_schemas.ts";
 
 const invalidCredentials = () =>
   new ApiError(401, "invalid_credentials", "Email or password is incorrect");

@@ -9,7 +9,7 @@ import { deps } from "./deps.ts";
 import { caller } from "./caller.ts";
 import { ownVerifier } from "./own_verifier.ts";
 import { liveSessions, revokeSessions } from "./sessions_sql.ts";
-import { Session } from "./schemas.ts";
+import { Session } from "./sessions_schemas.ts";
 
 const notFound = (id: string) =>
   new ApiError(404, "not_found", `Cannot find session "${id.slice(0, 64)}"`);

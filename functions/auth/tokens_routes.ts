@@ -7,10 +7,11 @@ import { deps } from "./deps.ts";
 import { caller } from "./caller.ts";
 import { ownVerifier } from "./own_verifier.ts";
 import { tokenPair } from "./issue.ts";
-import { rotateRefreshToken } from "./refresh_sql.ts";
+import { rotateRefreshToken } from "./tokens_sql.ts";
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from "./refresh_token.ts";
 import { revokeSessions } from "./sessions_sql.ts";
-import { LogoutBody, RefreshBody, TokenPair } from "./schemas.ts";
+import { TokenPair } from "./accounts_schemas.ts";
+import { LogoutBody, RefreshBody } from "./tokens_schemas.ts";
 
 const invalidRefresh = () =>
   new ApiError(

@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { text } from "../../shared/text.ts";
 import { productIdSchema } from "./product_schemas.ts";
 
 /** At most this many groups in a set (docs/api.md). */
 export const MAX_SYNONYM_GROUPS = 10_000;
 
-const word = z.string().trim().min(1).max(100);
+const word = text().trim().min(1).max(100);
 
 /** One group: its words match each other; with `one_way_from`, only that word expands. */
 export const synonymGroupSchema = z.object({

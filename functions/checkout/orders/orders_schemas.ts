@@ -24,7 +24,7 @@ const TEST_IDS = Object.keys(TEST_PAYMENT_METHODS);
  * Stripe.js), which Stripe then accepts or declines. The test provider's
  * narrower rule is `checkPaymentMethod`, as it depends on the env.
  */
-export const paymentMethodSchema = z.string().regex(
+export const paymentMethodSchema = text().regex(
   /^pm_[A-Za-z0-9_]{1,250}$/,
   "Must be a PaymentMethod id such as pm_card_visa",
 ).openapi({

@@ -2,7 +2,7 @@
  * Prints a new Ed25519 signing key as env lines (`deno task keygen`).
  * Rotation: see functions/auth/README.md. Nothing is written to disk.
  */
-import { generateSigningKeyPair } from "./keypair.ts";
+import { generateSigningKeyPair } from "../functions/auth/keypair.ts";
 
 if (import.meta.main) {
   const pair = await generateSigningKeyPair(Deno.args[0]);

@@ -26,14 +26,6 @@ export const LoginBody = z.object({
   password: text().min(1).max(256),
 }).openapi("LoginBody");
 
-export const RefreshBody = z.object({ refresh_token: text().min(1).max(512) }).openapi(
-  "RefreshBody",
-);
-
-export const LogoutBody = z.object({
-  scope: z.enum(["local", "global", "others"]).default("local"),
-}).openapi("LogoutBody");
-
 export const TokenPair = z.object({
   user: User,
   access_token: z.string(),
@@ -41,11 +33,3 @@ export const TokenPair = z.object({
   token_type: z.literal("Bearer"),
   expires_in: z.number().int(),
 }).openapi("TokenPair", { example: EXAMPLES.tokenPair });
-
-export const Session = z.object({
-  id: z.uuid(),
-  created_at: z.string(),
-  last_used_at: z.string(),
-  user_agent: z.string().nullable(),
-  current: z.boolean(),
-}).openapi("Session");
