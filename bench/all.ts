@@ -4,9 +4,10 @@
  * world of its own, so one bench's data never slows another's queries.
  *
  * By default it is the quick mode, which finishes within 5 minutes on the
- * 2-core dev machine: search on 10,000 products, 300 requests per endpoint,
- * 3 cold starts per function. `deno task bench --full` (or BENCH_FULL=1)
- * takes the published figures: 100,000 products, 1000 requests, 5 cold starts.
+ * 2-core dev machine: search on 10,000 products, 300 requests per endpoint
+ * in 3 runs, 1000 per bridge case, 2 cold starts per function. `deno task bench --full` (or BENCH_FULL=1)
+ * takes the published figures: 100,000 products, 1000 requests in 5 runs,
+ * 2000 per bridge case, 5 cold starts.
  * Ctrl-C or a failure stops everything a bench started (dev/shutdown.ts).
  */
 // @ts-types="@types/pg"
@@ -28,6 +29,7 @@ import { withBenchWorld } from "./setup.ts";
 import { exitOnSignals } from "../dev/shutdown.ts";
 
 const quick = !(Deno.args.includes("--full") || Deno.env.get("BENCH_FULL") === "1");
+const coldRuns = quick ? 2 : 5;
 exitOnSignals((line) => console.error(`[bench] ${line}`));
 const started = performance.now();
 const log = (line: string) =>
@@ -64,7 +66,7 @@ async function machine(): Promise<string[][]> {
 
 const host = await machine();
 log("bridges");
-const bridges = await benchBridges({ iterations: 2000, concurrencies: [1, 8] });
+const bridges = await benchBridges({ iterations: quick ? 1000 : 2000, concurrencies: [1, 8] });
 log("auth");
 const auth = await withBenchWorld("auth", (w) => benchAuth({ env: w.env("auth") }));
 const products = quick ? 10_000 : 100_000;
@@ -86,12 +88,16 @@ const checkout = await withBenchWorld(
 );
 log("endpoint matrix");
 // 1000 requests a run put p99 on the 10th slowest, not the 3rd.
-const endpoints = await benchEndpoints({ iterations: quick ? 300 : 1000, log });
+const endpoints = await benchEndpoints({
+  iterations: quick ? 300 : 1000,
+  runs: quick ? 3 : 5,
+  log,
+});
 log("bundles");
 const bundles: BundleSize[] = [];
 for (const service of SERVICES) bundles.push(await bundle(service));
 log("cold starts");
-const coldStarts = await benchColdStart({ runs: quick ? 3 : 5, workerd: true });
+const coldStarts = await benchColdStart({ runs: coldRuns, workerd: true });
 log("writing bench/results.md and bench/latency.svg");
 
 await Deno.writeTextFile(
@@ -161,8 +167,8 @@ Do not edit by hand: rerun to refresh.
 ${table(["machine", ""], host)}
 
 **Reproduce:** \`deno task bench${quick ? "" : " --full"}\` (this run took ${minutes} minutes; the
-default quick mode seeds search with 10,000 products and times 300 requests per endpoint and 3 cold
-starts; \`--full\` takes 100,000 products, 1000 requests and 5 cold starts). Each bench also runs alone: \`deno run -A bench/<name>.ts\`.
+default quick mode seeds search with 10,000 products and times 300 requests per endpoint in 3 runs
+and 2 cold starts; \`--full\` takes 100,000 products, 1000 requests in 5 runs and 5 cold starts). Each bench also runs alone: \`deno run -A bench/<name>.ts\`.
 Postgres and Redis come from \`DATABASE_URL\` / \`REDIS_URL\`, else 127.0.0.1, else throwaway
 servers; every bench makes its own database and Redis prefix and drops them after.
 
@@ -208,9 +214,7 @@ ${bundlesTable(bundles)}
 
 ## Cold starts
 
-Median of ${
-    quick ? 3 : 5
-  } starts: spawn to the first answered \`GET /<function>/health\` (no I/O). The workerd
+Median of ${coldRuns} starts: spawn to the first answered \`GET /<function>/health\` (no I/O). The workerd
 figure includes \`wrangler dev\` bundling the function and starting workerd, so it is an upper
 bound on a Workers cold start, not a measurement of one.
 

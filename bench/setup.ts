@@ -3,7 +3,7 @@
  * both bridges on free ports, and the env each function needs, so a bench
  * measures the same code path as production over the local bridges.
  */
-import { onShutdown } from "../dev/shutdown.ts";
+import { exitOnSignals, onShutdown } from "../dev/shutdown.ts";
 import { migrate } from "../db/migrate.ts";
 import { startBridges } from "../dev/bridges.ts";
 import {
@@ -45,6 +45,7 @@ export async function withBenchWorld<T>(
     await servers.stop();
   };
   // Ctrl-C or a failure elsewhere still drops the database and stops the servers.
+  exitOnSignals();
   const registered = onShutdown(teardown);
   try {
     await migrate(ownerUrl);

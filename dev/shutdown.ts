@@ -9,6 +9,7 @@ type Cleanup = () => Promise<unknown>;
 
 const cleanups = new Set<Cleanup>();
 let stopping: Promise<never> | undefined;
+let listening = false;
 
 /** Registers `cleanup` to run on shutdown; call the returned function once it has run by itself. */
 export function onShutdown(cleanup: Cleanup): () => void {
@@ -28,8 +29,15 @@ export function shutdown(code: number, log?: (line: string) => void): Promise<ne
   return stopping;
 }
 
-/** On SIGINT or SIGTERM: say "stopping" once, clean up, exit 130 (SIGINT) or 143 (SIGTERM). */
+/**
+ * On SIGINT or SIGTERM: say "stopping" once, clean up, exit 130 (SIGINT) or
+ * 143 (SIGTERM). Installed once per process (later calls do nothing), also by
+ * whatever starts something that must not outlive it (dev/stack.ts,
+ * bench/setup.ts), so every script that uses them stops them on Ctrl-C.
+ */
 export function exitOnSignals(log: (line: string) => void = console.error): void {
+  if (listening) return;
+  listening = true;
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     Deno.addSignalListener(signal, () => {
       if (!stopping) log("stopping");

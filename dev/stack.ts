@@ -7,7 +7,7 @@ import { gatewayHandler } from "./gateway.ts";
 import { freePort } from "./ports.ts";
 import { type Service, SERVICES } from "./local_env.ts";
 import { WRANGLER } from "./wrangler.ts";
-import { onShutdown } from "./shutdown.ts";
+import { exitOnSignals, onShutdown } from "./shutdown.ts";
 import { buildDocsAssets } from "./docs_assets.ts";
 
 export type Runtime = "deno" | "workerd";
@@ -74,6 +74,7 @@ export async function spawnFunction(
   const io = logFile ? "piped" : quiet ? "null" : "inherit";
   const started = (child: Deno.ChildProcess) => {
     if (logFile) appendOutput(child, logFile);
+    exitOnSignals();
     unregister.set(child, onShutdown(() => stopFunction(child)));
     return child;
   };

@@ -10,7 +10,20 @@
  * Tests make it fail (`fail`) or answer late (`delay`), and read the events
  * it would have sent to a webhook (`events`).
  */
-import { intentBehaviour, type Obj, parseForm, search, sortedForm } from "./stripe_mock_model.ts";
+import {
+  type Answer,
+  answer,
+  err,
+  id,
+  intentBehaviour,
+  missing,
+  type Obj,
+  parseForm,
+  rateOrServerError,
+  search,
+  settled,
+  sortedForm,
+} from "./stripe_mock_model.ts";
 
 export interface StripeFault {
   status: 500 | 429 | 503;
@@ -38,17 +51,6 @@ export interface StripeMock {
 }
 
 type Saved = { fingerprint: string; answer: Promise<Answer> };
-type Answer = { status: number; body: Obj };
-
-const id = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
-const err = (status: number, error: Obj): Answer => ({ status, body: { error } });
-const missing = (what: string, value: string) =>
-  err(404, {
-    type: "invalid_request_error",
-    code: "resource_missing",
-    message: `No such ${what}: '${value}'`,
-  });
-
 /** Starts the server on a free port of 127.0.0.1. */
 export function startStripeMock(opts: { secretKey?: string } = {}): StripeMock {
   const secretKey = opts.secretKey ?? `sk_test_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -193,7 +195,10 @@ export function startStripeMock(opts: { secretKey?: string } = {}): StripeMock {
           message: "Invalid query",
         });
       }
-      return { status: 200, body: { object: "search_result", data, has_more: false, url: path } };
+      return {
+        status: 200,
+        body: { object: "search_result", data, has_more: false, next_page: null, url: path },
+      };
     }
     if (method === "GET" && path === "/v1/refunds") {
       const pi = url.searchParams.get("payment_intent");
@@ -286,28 +291,4 @@ export function startStripeMock(opts: { secretKey?: string } = {}): StripeMock {
     delay: (ms, times = 1) => delays.push({ ms, times }),
     close: () => server.shutdown(),
   };
-}
-
-function rateOrServerError(status: number): Answer {
-  return status === 429
-    ? err(429, {
-      type: "invalid_request_error",
-      code: "rate_limit",
-      message: "Too many requests hit the API too quickly.",
-    })
-    : err(status, { type: "api_error", message: "Something went wrong on Stripe's end." });
-}
-
-function answer(a: Answer, replayed = false): Response {
-  const headers: Record<string, string> = {
-    "Content-Type": "application/json",
-    "Request-Id": id("req"),
-  };
-  if (replayed) headers["Idempotent-Replayed"] = "true";
-  return new Response(JSON.stringify(a.body), { status: a.status, headers });
-}
-
-async function settled(p: Promise<unknown>): Promise<boolean> {
-  const pending = Symbol();
-  return (await Promise.race([p, Promise.resolve(pending)])) !== pending;
 }

@@ -1,7 +1,7 @@
 /**
- * The parts of the local Stripe server (stripe_mock.ts) that are plain data:
- * Stripe's form encoding, what each test PaymentMethod does, and the one
- * search query form checkout sends.
+ * The parts of the local Stripe server (stripe_mock.ts) that are plain data
+ * and helpers: Stripe's form encoding, what each test PaymentMethod does,
+ * the one search query form checkout sends, and Stripe's error shapes.
  */
 
 // deno-lint-ignore no-explicit-any
@@ -64,4 +64,41 @@ export function search(intents: Obj[], query: string): Obj[] | null {
   const m = query.match(/^metadata\['([^']+)'\]:'([^']*)'$/);
   if (!m) return null;
   return intents.filter((pi) => pi.metadata?.[m[1]] === m[2]).reverse();
+}
+
+/** A response: status and JSON body. */
+export type Answer = { status: number; body: Obj };
+
+export const id = (prefix: string) =>
+  `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+export const err = (status: number, error: Obj): Answer => ({ status, body: { error } });
+export const missing = (what: string, value: string) =>
+  err(404, {
+    type: "invalid_request_error",
+    code: "resource_missing",
+    message: `No such ${what}: '${value}'`,
+  });
+
+export function rateOrServerError(status: number): Answer {
+  return status === 429
+    ? err(429, {
+      type: "invalid_request_error",
+      code: "rate_limit",
+      message: "Too many requests hit the API too quickly.",
+    })
+    : err(status, { type: "api_error", message: "Something went wrong on Stripe's end." });
+}
+
+export function answer(a: Answer, replayed = false): Response {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "Request-Id": id("req"),
+  };
+  if (replayed) headers["Idempotent-Replayed"] = "true";
+  return new Response(JSON.stringify(a.body), { status: a.status, headers });
+}
+
+export async function settled(p: Promise<unknown>): Promise<boolean> {
+  const pending = Symbol();
+  return (await Promise.race([p, Promise.resolve(pending)])) !== pending;
 }

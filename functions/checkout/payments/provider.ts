@@ -6,10 +6,14 @@
  * returns the original charge instead of charging twice.
  */
 
-/** A charge that went through or was declined; both are final answers. */
+/**
+ * A charge that went through or was declined; both are final answers. A
+ * decline has no charge id when the provider refused the payment method
+ * before creating anything (Stripe: an unknown or unusable PaymentMethod).
+ */
 export type ChargeResult =
   | { status: "succeeded"; chargeId: string }
-  | { status: "declined"; chargeId: string; declineCode: string };
+  | { status: "declined"; chargeId: string | null; declineCode: string };
 
 export interface ChargeRequest {
   /** Idempotency key: the same key returns the first result, never a second charge. */

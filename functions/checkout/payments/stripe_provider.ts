@@ -72,6 +72,7 @@ type StripeErrorLike = {
   statusCode?: number;
   code?: string;
   decline_code?: string;
+  param?: string;
   payment_intent?: { id: string };
   message?: string;
 };
@@ -113,6 +114,14 @@ export class StripePaymentProvider implements PaymentProvider {
           chargeId: e.payment_intent.id,
           declineCode: contractDeclineCode(e.decline_code ?? e.code),
         };
+      }
+      // Stripe refused the payment method before creating anything (no such PaymentMethod, or
+      // one that cannot be used): nothing was charged, so it is a decline, not an unknown.
+      if (
+        e.statusCode === 400 && e.type === "StripeInvalidRequestError" &&
+        e.param === "payment_method"
+      ) {
+        return { status: "declined", chargeId: null, declineCode: "generic_decline" };
       }
       throw unknownOutcome(e);
     }

@@ -12,7 +12,8 @@ import { authTestEnv } from "../../../tests/auth_helpers.ts";
 import type { EnvError } from "../../../shared/env.ts";
 import { createCheckoutApp } from "../app.ts";
 import { checkoutEnv } from "../env.ts";
-import { chargeKey, refundKey } from "./provider.ts";
+import { defaultProvider } from "../deps.ts";
+import { chargeKey, PaymentProviderError, refundKey } from "./provider.ts";
 
 const BODY = { payment_method: "pm_card_visa", shipping_address: ADDRESS };
 const SHORT_LEASE = {
@@ -152,17 +153,22 @@ Deno.test("a refund Stripe could not make leaves the order paid; the retried can
     assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
   }, { payments: "stripe" }));
 
-Deno.test("a pm_ id the test provider does not know is 400; with Stripe it goes to Stripe", async () => {
+Deno.test("a pm_ id the test provider does not know is 400; one Stripe refuses is a 402 at once", async () => {
   for (const payments of ["test", "stripe"] as const) {
     await withFixture(async (f) => {
-      const { token } = await cartOfTwo(f);
-      const res = await order(f, token, "k", { ...BODY, payment_method: "pm_card_amex" });
+      const { a, token } = await cartOfTwo(f);
+      const res = await order(f, token, "k", { ...BODY, payment_method: "pm_1NoSuchMethod" });
       if (payments === "test") {
         assert.equal(res.status, 400);
         assert.equal(res.body.errors[0].path, "payment_method");
-      } else {
-        assert.ok(f.stripe!.requests.some((r) => r.form.payment_method === "pm_card_amex"));
+        return;
       }
+      assert.ok(f.stripe!.requests.some((r) => r.form.payment_method === "pm_1NoSuchMethod"));
+      // Stripe answered 400 for the payment method and created nothing: a decline, stock back now.
+      assert.equal(res.status, 402, res.text);
+      assert.equal(res.body.decline_code, "generic_decline");
+      assert.equal(f.stripe!.intents.length, 0);
+      assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
     }, { payments });
   }
 });
@@ -202,3 +208,26 @@ Deno.test("a checkout without PAYMENT_PROVIDER answers 503 misconfigured naming 
     assert.equal(body.code, "misconfigured");
     assert.ok(JSON.stringify(body).includes("PAYMENT_PROVIDER"));
   }));
+
+Deno.test("Stripe idempotency through the provider: a key replays its PaymentIntent, other parameters are refused", () =>
+  withFixture(async (f) => {
+    const provider = defaultProvider(checkoutEnv(f.env));
+    const orderId = crypto.randomUUID();
+    const req = {
+      idempotencyKey: chargeKey(orderId),
+      orderId,
+      amountCents: 2500,
+      currency: "USD",
+      paymentMethod: "pm_card_visa",
+    };
+    const first = await provider.charge(req);
+    assert.deepEqual(await provider.charge(req), first);
+    assert.equal(f.stripe!.intents.length, 1);
+    await assert.rejects(
+      provider.charge({ ...req, amountCents: 2600 }),
+      (err: PaymentProviderError) => err instanceof PaymentProviderError && !err.retryable,
+    );
+    assert.deepEqual(await provider.findCharge(req.idempotencyKey, orderId), first);
+    const other = crypto.randomUUID();
+    assert.equal(await provider.findCharge(chargeKey(other), other), null);
+  }, { payments: "stripe" }));
