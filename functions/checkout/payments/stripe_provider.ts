@@ -116,12 +116,14 @@ export class StripePaymentProvider implements PaymentProvider {
         };
       }
       // Stripe refused the payment method before creating anything (no such PaymentMethod, or
-      // one that cannot be used): nothing was charged, so it is a decline, not an unknown.
+      // one that cannot be used): a decline, not an unknown. Unless an earlier attempt whose key
+      // Stripe has since forgotten (24 h) did charge it: the order's PaymentIntent says so.
       if (
         e.statusCode === 400 && e.type === "StripeInvalidRequestError" &&
         e.param === "payment_method"
       ) {
-        return { status: "declined", chargeId: null, declineCode: "generic_decline" };
+        return await this.findCharge(req.idempotencyKey, req.orderId) ??
+          { status: "declined", chargeId: null, declineCode: "generic_decline" };
       }
       throw unknownOutcome(e);
     }

@@ -168,6 +168,10 @@ Deno.test("a pm_ id the test provider does not know is 400; one Stripe refuses i
       assert.equal(res.status, 402, res.text);
       assert.equal(res.body.decline_code, "generic_decline");
       assert.equal(f.stripe!.intents.length, 0);
+      assert.ok(
+        f.stripe!.requests.some((r) => r.path === "/v1/payment_intents/search"),
+        "checked that no earlier attempt charged the order",
+      );
       assert.deepEqual(await f.stock(a), { on_hand: 5, reserved: 0 });
     }, { payments });
   }
