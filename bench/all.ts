@@ -14,7 +14,7 @@
 import pg from "pg";
 import { createClient } from "redis";
 import { BUDGET_GZIP_BYTES, bundle, type BundleSize } from "../dev/bundles.ts";
-import { SERVICES } from "../dev/local_env.ts";
+import { FUNCTIONS } from "../dev/local_env.ts";
 import { ensureServers } from "../dev/servers.ts";
 import { authTable, benchAuth } from "./auth.ts";
 import { benchBridges, bridgesTable } from "./bridges.ts";
@@ -25,6 +25,7 @@ import { benchEndpoints, type EndpointsBench, endpointsTable } from "./endpoints
 import { table } from "./lib.ts";
 import { findIcecat, relevanceSection } from "./relevance.ts";
 import { benchSearch, searchTable } from "./search.ts";
+import { benchStorefront, storefrontTable } from "./storefront.ts";
 import { withBenchWorld } from "./setup.ts";
 import { exitOnSignals } from "../dev/shutdown.ts";
 
@@ -86,6 +87,11 @@ const checkout = await withBenchWorld(
   "checkout",
   (w) => benchCheckout({ ownerUrl: w.ownerUrl, env: w.env("checkout") }),
 );
+log("storefront");
+const storefront = await withBenchWorld(
+  "storefront",
+  (w) => benchStorefront({ ownerUrl: w.ownerUrl, env: w.env("search") }),
+);
 log("endpoint matrix");
 // 1000 requests a run put p99 on the 10th slowest, not the 3rd.
 const endpoints = await benchEndpoints({
@@ -95,7 +101,7 @@ const endpoints = await benchEndpoints({
 });
 log("bundles");
 const bundles: BundleSize[] = [];
-for (const service of SERVICES) bundles.push(await bundle(service));
+for (const service of FUNCTIONS) bundles.push(await bundle(service));
 log("cold starts");
 const coldStarts = await benchColdStart({ runs: coldRuns, workerd: true });
 log("writing bench/results.md and bench/latency.svg");
@@ -204,6 +210,10 @@ ${searchTable(search)}
 ## Checkout
 
 ${checkoutTable(checkout)}
+
+## Storefront
+
+${storefrontTable(storefront)}
 
 ## Bundle sizes
 

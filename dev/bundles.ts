@@ -3,7 +3,7 @@
  * (`wrangler deploy --dry-run --env <function>`), prints its gzip size and
  * fails above the budget, or if a bundle holds dev-only code.
  */
-import { SERVICES } from "./local_env.ts";
+import { FUNCTIONS } from "./local_env.ts";
 import { wrangler } from "./wrangler.ts";
 import { buildDocsAssets } from "./docs_assets.ts";
 
@@ -60,7 +60,7 @@ export async function bundle(service: string): Promise<BundleSize> {
 
 if (import.meta.main) {
   let failed = false;
-  for (const service of SERVICES) {
+  for (const service of FUNCTIONS) {
     const b = await bundle(service);
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     const over = b.gzipBytes > BUDGET_GZIP_BYTES;

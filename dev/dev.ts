@@ -3,8 +3,9 @@
  *
  * Finds (or starts) PostgreSQL and Redis, starts the Neon and Upstash
  * bridges, migrates and seeds the `edgeshop` database, runs each function
- * as its own `deno serve` process on its own port, and a gateway on
- * 127.0.0.1:8000. Ctrl-C stops everything it started.
+ * (auth, search, checkout and the storefront) as its own `deno serve`
+ * process on its own port, and a gateway on 127.0.0.1:8000 that serves the
+ * storefront at `/`. Ctrl-C stops everything it started.
  *
  *   deno task dev                   # functions on Deno
  *   deno task dev --runtime=workerd # the same functions under wrangler dev
@@ -71,14 +72,16 @@ try {
     runtime,
     envs,
     ports: { auth: PORTS.auth, search: PORTS.search, checkout: PORTS.checkout },
+    storefrontPort: PORTS.storefront,
     gatewayPort: PORTS.gateway,
   });
   cleanups.push(stack.stop);
 
   const base = stack.gatewayUrl;
   console.log(`
-Edgeshop is running (functions on ${runtime}).
-  gateway    ${base}   (/auth, /search, /checkout)
+Edgeshop is running at ${base}/ (functions on ${runtime}).
+  storefront ${base}/   (the shop; admin at ${base}/admin)
+  gateway    ${base}   (/auth, /search, /checkout; everything else to the storefront)
 ${
     SERVICES.map((s) =>
       `  ${s.padEnd(10)} http://127.0.0.1:${PORTS[s]}/${s}   docs: ${base}/${s}/docs`

@@ -1,8 +1,9 @@
 /**
  * The local stand-in for the edge's routing: one origin that sends
- * `/auth/*`, `/search/*` and `/checkout/*` to each function's own port,
- * as a Workers route or a Deno Deploy domain mapping would. Forwarding is
- * hono's `proxy` (hop-by-hop headers dropped, bodies streamed).
+ * `/auth/*`, `/search/*` and `/checkout/*` to each function's own port and
+ * everything else to the storefront, as Workers routes or a Deno Deploy
+ * domain mapping would. Forwarding is hono's `proxy` (hop-by-hop headers
+ * dropped, bodies streamed).
  */
 import { Hono } from "hono";
 import { proxy } from "hono/proxy";
@@ -16,13 +17,17 @@ function problem(status: number, code: string, detail: string): Response {
   );
 }
 
-/** A fetch handler proxying by the first path segment; adds `X-Forwarded-For` and `-Host`. */
-export function gatewayHandler(routes: Routes) {
+/**
+ * A fetch handler proxying by the first path segment (anything else to
+ * `fallback`, the storefront, when given); adds `X-Forwarded-For` and `-Host`.
+ */
+export function gatewayHandler(routes: Routes, fallback?: number) {
   const app = new Hono<{ Bindings: { remote: string } }>();
   app.all("*", async (c) => {
     const url = new URL(c.req.url);
-    const service = url.pathname.split("/")[1];
-    const port = routes[service];
+    const first = url.pathname.split("/")[1];
+    const port = Object.hasOwn(routes, first) ? routes[first] : fallback;
+    const service = Object.hasOwn(routes, first) ? first : "storefront";
     if (!port) return problem(404, "not_found", `Cannot find ${url.pathname}`);
     const forwardedFor = [c.req.header("X-Forwarded-For"), c.env.remote].filter(Boolean);
     try {

@@ -8,6 +8,9 @@ import { withDatabase } from "./servers.ts";
 
 export const SERVICES = ["auth", "search", "checkout"] as const;
 export type Service = typeof SERVICES[number];
+/** Every function the stack runs: the three services and the storefront in front of them. */
+export const FUNCTIONS = [...SERVICES, "storefront"] as const;
+export type FunctionName = typeof FUNCTIONS[number];
 
 const num = (name: string, fallback: number) => Number(Deno.env.get(name) ?? fallback);
 
@@ -17,6 +20,7 @@ export const PORTS = {
   auth: num("AUTH_PORT", 8001),
   search: num("SEARCH_PORT", 8002),
   checkout: num("CHECKOUT_PORT", 8003),
+  storefront: num("STOREFRONT_PORT", 8004),
   neonBridge: num("NEON_BRIDGE_PORT", 4444),
   upstashBridge: num("UPSTASH_BRIDGE_PORT", 8079),
 };
@@ -123,4 +127,24 @@ export function stackEnvs(w: StackWiring): Record<Service, Record<string, string
 export async function newSigningKey(kid = `key-${Date.now()}`): Promise<string> {
   const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   return JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: "EdDSA", use: "sig" });
+}
+
+/**
+ * Env for the storefront of a local stack: each service at its own port (no
+ * hop through the gateway), and the gateway's origin as the public origin
+ * its forms are posted from.
+ */
+export function storefrontEnv(
+  ports: Record<Service, number>,
+  gatewayUrl: string,
+): Record<string, string> {
+  return {
+    AUTH_URL: `http://127.0.0.1:${ports.auth}`,
+    SEARCH_URL: `http://127.0.0.1:${ports.search}`,
+    CHECKOUT_URL: `http://127.0.0.1:${ports.checkout}`,
+    STOREFRONT_COOKIE_SECRET: Deno.env.get("STOREFRONT_COOKIE_SECRET") ??
+      "local-dev-cookie-secret-change-me-please",
+    STOREFRONT_ORIGIN: gatewayUrl,
+    LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "info",
+  };
 }

@@ -1,11 +1,11 @@
 /**
- * Runs the three functions, each as its own process, and the gateway in
- * front of them: on Deno (`deno serve`, as `deno task dev`) or on workerd
+ * Runs the three services and the storefront, each as its own process, and
+ * the gateway in front of them: on Deno (`deno serve`, as `deno task dev`) or on workerd
  * (`wrangler dev`, the Workers runtime), given running bridges.
  */
 import { gatewayHandler } from "./gateway.ts";
 import { freePort } from "./ports.ts";
-import { type Service, SERVICES } from "./local_env.ts";
+import { type FunctionName, type Service, SERVICES, storefrontEnv } from "./local_env.ts";
 import { WRANGLER } from "./wrangler.ts";
 import { exitOnSignals, onShutdown } from "./shutdown.ts";
 import { buildDocsAssets } from "./docs_assets.ts";
@@ -14,7 +14,7 @@ export type Runtime = "deno" | "workerd";
 
 export interface Stack {
   gatewayUrl: string;
-  ports: Record<Service, number>;
+  ports: Record<FunctionName, number>;
   stop(): Promise<void>;
 }
 
@@ -65,7 +65,7 @@ export async function stopFunction(child: Deno.ChildProcess): Promise<void> {
 /** Spawns one function on `port`: `deno serve`, or `wrangler dev` with `env` in an env file. */
 export async function spawnFunction(
   runtime: Runtime,
-  service: Service,
+  service: FunctionName,
   port: number,
   env: Record<string, string>,
   quiet: boolean,
@@ -161,13 +161,23 @@ export async function startStack(opts: {
   runtime: Runtime;
   envs: Record<Service, Record<string, string>>;
   ports?: Record<Service, number>;
+  storefrontPort?: number;
   gatewayPort?: number;
   quiet?: boolean;
   /** Write each function's output to `<logDir>/<service>.log` instead of the console. */
   logDir?: string;
 }): Promise<Stack> {
-  const ports = opts.ports ??
-    Object.fromEntries(SERVICES.map((s) => [s, freePort()])) as Record<Service, number>;
+  const ports: Record<FunctionName, number> = {
+    ...(opts.ports ??
+      Object.fromEntries(SERVICES.map((s) => [s, freePort()])) as Record<Service, number>),
+    storefront: opts.storefrontPort ?? freePort(),
+  };
+  // Chosen up front: the storefront needs its public origin to check form posts.
+  const gatewayPort = opts.gatewayPort || freePort();
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const envs = { ...opts.envs, storefront: storefrontEnv(ports, gatewayUrl) };
+  if (opts.envs.auth.LOG_LEVEL) envs.storefront.LOG_LEVEL = opts.envs.auth.LOG_LEVEL;
+  const functions = [...SERVICES, "storefront"] as const;
   const children: Deno.ChildProcess[] = [];
   let gateway: Deno.HttpServer | undefined;
   const stop = async () => {
@@ -175,24 +185,25 @@ export async function startStack(opts: {
     await Promise.all(children.map(stopFunction));
   };
   try {
-    for (const service of SERVICES) {
+    for (const name of functions) {
       const child = await spawnFunction(
         opts.runtime,
-        service,
-        ports[service],
-        opts.envs[service],
+        name,
+        ports[name],
+        envs[name],
         opts.quiet ?? false,
-        opts.logDir ? `${opts.logDir}/${service}.log` : undefined,
+        opts.logDir ? `${opts.logDir}/${name}.log` : undefined,
       );
       children.push(child);
     }
     const timeout = opts.runtime === "deno" ? 20_000 : 90_000;
-    await Promise.all(SERVICES.map((s, i) => waitHealthy(s, ports[s], children[i], timeout)));
+    await Promise.all(functions.map((s, i) => waitHealthy(s, ports[s], children[i], timeout)));
+    const { storefront, ...services } = ports;
     gateway = Deno.serve(
-      { hostname: "127.0.0.1", port: opts.gatewayPort ?? 0, onListen: () => {} },
-      gatewayHandler(ports),
+      { hostname: "127.0.0.1", port: gatewayPort, onListen: () => {} },
+      gatewayHandler(services, storefront),
     );
-    return { gatewayUrl: `http://127.0.0.1:${(gateway.addr as Deno.NetAddr).port}`, ports, stop };
+    return { gatewayUrl, ports, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -4,13 +4,15 @@
  * Finds (or starts) PostgreSQL and Redis, creates a throwaway database
  * `edgeshop_test_<random>` (never the developer's `edgeshop`), applies the
  * migrations, seeds the admin, starts the Neon and Upstash bridges on free
- * ports and the three functions behind a gateway (for tests/e2e_test.ts),
+ * ports and the four functions behind a gateway (for tests/e2e_test.ts and
+ * the browser tests in tests/browser/),
  * runs `deno test -A` with their addresses in env (extra arguments pass
  * through: `deno task test functions/auth`), then drops the database and
  * deletes the tests' Redis keys.
  *
  * `deno task test:workers` (`--runtime=workerd`) runs the end-to-end suite
- * against the same functions in workerd under `wrangler dev` instead.
+ * and the storefront's shopper journeys in a browser against the same
+ * functions in workerd under `wrangler dev` instead.
  */
 import { migrate } from "../db/migrate.ts";
 import { seedAdmin } from "../db/seed_admin.ts";
@@ -110,11 +112,14 @@ try {
 
   step("type-checking the test files, then running them");
   const child = new Deno.Command(Deno.execPath(), {
-    // On workerd also the docs pages, whose Swagger UI files Workers Static Assets serves.
+    // On workerd also the docs pages, whose Swagger UI files Workers Static Assets serves,
+    // and the storefront's shopper journeys.
     args: [
       "test",
       "-A",
-      ...(runtime === "workerd" ? ["tests/e2e_test.ts", "tests/stack_docs_browser_test.ts"] : args),
+      ...(runtime === "workerd"
+        ? ["tests/e2e_test.ts", "tests/stack_docs_browser_test.ts", "tests/browser/shopper_test.ts"]
+        : args),
     ],
     env: {
       TEST_DATABASE_URL: testDatabaseUrl,

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
-const SERVICES = ["auth", "search", "checkout"];
+const SERVICES = ["auth", "search", "checkout", "storefront"];
 const LIBRARY_ENV = "USER,NODE_PG_FORCE_NATIVE";
 
 /** The repository's own modules that `functions/<service>/main.ts` loads. */

@@ -114,18 +114,22 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
       request: { query: listQuery },
       responses: {
         200: jsonResponse(
-          "Own orders, newest first",
+          "Own orders (or, for an admin with `scope=all`, everyone's), newest first",
           z.object({
             orders: z.array(orderSchema),
             next_cursor: z.string().nullable(),
           }),
         ),
         400: problemResponse("`validation_failed` or `invalid_cursor`"),
+        403: problemResponse("`scope=all` without the admin role"),
         ...authErrors,
       },
     }),
     async (c) => {
-      const { limit, cursor } = c.req.valid("query");
+      const { limit, cursor, scope } = c.req.valid("query");
+      if (scope === "all" && c.get("user").role !== "admin") {
+        throw new ApiError(403, "forbidden", "Only admins may list every customer's orders");
+      }
       const after = cursor === undefined ? null : decodeCursor(cursor);
       if (cursor !== undefined && after === null) {
         throw new ApiError(
@@ -134,7 +138,8 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
           "Cannot read the cursor: pass back a next_cursor as given",
         );
       }
-      return c.json(await listOrders(deps(c).sql, c.get("user").id, limit, after), 200);
+      const owner = scope === "all" ? null : c.get("user").id;
+      return c.json(await listOrders(deps(c).sql, owner, limit, after), 200);
     },
   );
 

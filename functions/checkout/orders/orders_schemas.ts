@@ -79,6 +79,9 @@ export const orderIdParam = z.object({
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: text().max(200).optional(),
+  scope: z.enum(["own", "all"]).default("own").openapi({
+    description: "`all`: every customer's orders (admins only; 403 otherwise)",
+  }),
 });
 
 /**

@@ -160,3 +160,22 @@ Deno.test("the database refuses status moves outside pending → paid → cancel
     });
   });
 });
+
+Deno.test("GET /checkout/orders?scope=all lists every customer's orders for an admin only", () =>
+  withFixture(async (f) => {
+    const [a] = await f.products([{ id: "a", on_hand: 5 }]);
+    const alice = await f.token("alice");
+    const bob = await f.token("bob");
+    const mine = await buy(f, alice, a, 1);
+    const theirs = await buy(f, bob, a, 1);
+    const admin = await f.token("root", "admin");
+    const all = await f.call("GET", "/checkout/orders?scope=all&limit=100", { token: admin });
+    assert.equal(all.status, 200);
+    const ids = all.body.orders.map((o: { id: string }) => o.id);
+    assert.ok(ids.indexOf(theirs.id) < ids.indexOf(mine.id) && ids.indexOf(mine.id) >= 0);
+    const own = await f.call("GET", "/checkout/orders?scope=own", { token: alice });
+    assert.deepEqual(own.body.orders.map((o: { id: string }) => o.id), [mine.id]);
+    const refused = await f.call("GET", "/checkout/orders?scope=all", { token: alice });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.code, "forbidden");
+  }));
