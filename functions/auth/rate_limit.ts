@@ -57,52 +57,34 @@ export class Limiter {
   }
 
   /** Counts a hit against `rule` for `id`. */
-  async consume(rule: LimitRule, id: string): Promise<LimitDecision> {
-    try {
-      const r = await withTimeout(this.#ratelimit(rule).limit(id), REDIS_TIMEOUT_MS, "Redis");
-      return {
-        ok: r.success,
-        remaining: r.remaining,
-        retryAfter: retryAfter(r.reset),
-        source: "redis",
-      };
-    } catch (err) {
-      this.#fallback(rule, err);
-      const r = memoryConsume(
-        `${this.prefix}${rule.name}:${id}`,
-        rule.limit,
-        rule.windowSeconds * 1000,
-      );
-      return {
-        ok: r.success,
-        remaining: r.remaining,
-        retryAfter: retryAfter(r.reset),
-        source: "memory",
-      };
-    }
+  consume(rule: LimitRule, id: string): Promise<LimitDecision> {
+    return this.#decide(rule, id, memoryConsume, async () => {
+      const r = await this.#ratelimit(rule).limit(id);
+      return { ok: r.success, remaining: r.remaining, reset: r.reset };
+    });
   }
 
   /** Whether `id` has hits left under `rule`, without counting one. */
-  async peek(rule: LimitRule, id: string): Promise<LimitDecision> {
+  peek(rule: LimitRule, id: string): Promise<LimitDecision> {
+    return this.#decide(rule, id, memoryPeek, async () => {
+      const r = await this.#ratelimit(rule).getRemaining(id);
+      return { ok: r.remaining > 0, remaining: r.remaining, reset: r.reset };
+    });
+  }
+
+  /** Asks Redis within REDIS_TIMEOUT_MS; on an error or a timeout, the in-isolate limiter. */
+  async #decide(
+    rule: LimitRule,
+    id: string,
+    memory: typeof memoryConsume,
+    redis: () => Promise<{ ok: boolean; remaining: number; reset: number }>,
+  ): Promise<LimitDecision> {
     try {
-      const r = await withTimeout(
-        this.#ratelimit(rule).getRemaining(id),
-        REDIS_TIMEOUT_MS,
-        "Redis",
-      );
-      return {
-        ok: r.remaining > 0,
-        remaining: r.remaining,
-        retryAfter: retryAfter(r.reset),
-        source: "redis",
-      };
+      const r = await withTimeout(redis(), REDIS_TIMEOUT_MS, "Redis");
+      return { ok: r.ok, remaining: r.remaining, retryAfter: retryAfter(r.reset), source: "redis" };
     } catch (err) {
       this.#fallback(rule, err);
-      const r = memoryPeek(
-        `${this.prefix}${rule.name}:${id}`,
-        rule.limit,
-        rule.windowSeconds * 1000,
-      );
+      const r = memory(`${this.prefix}${rule.name}:${id}`, rule.limit, rule.windowSeconds * 1000);
       return {
         ok: r.success,
         remaining: r.remaining,
