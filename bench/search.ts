@@ -10,6 +10,7 @@
  * throughput of cached search over HTTP beside a bare Hono hello-world.
  *
  *   deno run -A bench/search.ts   # BENCH_SEARCH_SIZES=10000,100000  BENCH_SEARCH_1M=1
+ *                                 # BENCH_SEARCH_ROUNDS=2  BENCH_SEARCH_WORLD=search
  */
 // @ts-types="@types/pg"
 import pg from "pg";
@@ -321,11 +322,14 @@ if (import.meta.main) {
   const { findIcecat } = await import("./relevance.ts");
   const sizes = (Deno.env.get("BENCH_SEARCH_SIZES") ?? "10000,100000").split(",").map(Number);
   if (Deno.env.get("BENCH_SEARCH_1M") === "1") sizes.push(1_000_000);
-  const result = await withBenchWorld("search", async (w) =>
+  // BENCH_SEARCH_WORLD: a database name of its own, so a long run survives a concurrent `deno task bench`.
+  const world = Deno.env.get("BENCH_SEARCH_WORLD") ?? "search";
+  const result = await withBenchWorld(world, async (w) =>
     benchSearch({
       ownerUrl: w.ownerUrl,
       env: w.env("search"),
       sizes,
+      rounds: Number(Deno.env.get("BENCH_SEARCH_ROUNDS") ?? 2),
       icecatDir: await findIcecat(),
       iterations: Number(Deno.env.get("BENCH_ITERATIONS") ?? 2000),
       concurrency: Number(Deno.env.get("BENCH_CONCURRENCY") ?? 16),

@@ -16,9 +16,11 @@ declare module "hono" {
   }
 }
 
+// Built once per isolate: constructing an Intl.NumberFormat costs far more than formatting.
+const USD = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
 /** Dollars from integer cents: 12999 → "$129.99". */
-export const money = (cents: number) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
+export const money = (cents: number) => USD.format(cents / 100);
 
 /** A message in the shopper's words, announced to screen readers. */
 export function Alert(props: { id?: string; children: Child }) {

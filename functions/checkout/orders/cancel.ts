@@ -13,12 +13,15 @@ type Target = { status: string; charge_id: string | null; total_cents: number };
  * mark the order canceled, guarded by `status = 'paid'`. If the process dies
  * between the refund and the batch, the order stays paid and a retried
  * cancel refunds again (the provider answers the same refund) and finishes.
- * Round trips: Postgres 2, the provider 1.
+ * Round trips: Postgres 2, the provider 1. The batch after the refund runs
+ * on `afterRefund()` (the route gives it fresh deadlines, as for the work
+ * after a charge): a slow refund must not doom recording it.
  */
 export async function cancelOrder(
   sql: Sql,
   provider: PaymentProvider,
   q: { id: string; userId: string; isAdmin: boolean },
+  afterRefund: () => Sql = () => sql,
 ): Promise<{ order: Order; flipped: boolean }> {
   const [target] = !isOrderId(q.id) ? [] : await sql.query(
     `SELECT status, charge_id, total_cents FROM checkout.orders WHERE id = $1 AND (user_id = $2 OR $3)`,
@@ -53,7 +56,7 @@ export async function cancelOrder(
       },
     );
   }
-  return await markCanceled(sql, q.id, refundId);
+  return await markCanceled(afterRefund(), q.id, refundId);
 }
 
 /**

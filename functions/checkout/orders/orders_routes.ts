@@ -180,11 +180,12 @@ export function ordersRoutes(provider: ProviderFactory = defaultProvider) {
     async (c) => {
       const { env, sql } = deps(c);
       const user = c.get("user");
-      const { order, flipped } = await cancelOrder(sql, provider(env), {
-        id: c.req.valid("param").id,
-        userId: user.id,
-        isAdmin: user.role === "admin",
-      });
+      const { order, flipped } = await cancelOrder(
+        sql,
+        provider(env),
+        { id: c.req.valid("param").id, userId: user.id, isAdmin: user.role === "admin" },
+        () => clients(env).sql,
+      );
       announceStockFlip(c, env, flipped);
       return c.json(order, 200);
     },
