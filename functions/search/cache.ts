@@ -1,4 +1,6 @@
 import type { Context } from "hono";
+import type { AppEnv } from "../../shared/app.ts";
+import { deps } from "./deps.ts";
 import type { Redis } from "@upstash/redis";
 import { catalogVersionKey } from "../../shared/catalog_version.ts";
 import { waitUntil } from "../../shared/wait_until.ts";
@@ -67,6 +69,15 @@ export async function cacheLookup(ref: CacheRef, timeoutMs: number): Promise<Cac
   } catch {
     return { status: "bypass" };
   }
+}
+
+/**
+ * The same reference on a new Redis client: a client's deadline runs from its
+ * creation (shared/redis.ts), so the write after a slow query needs its own,
+ * or a search slower than REDIS_TIMEOUT_MS could never be cached.
+ */
+export function fresh(c: Context<AppEnv>, ref: CacheRef): CacheRef {
+  return { ...ref, redis: deps(c).cache };
 }
 
 /** Stores a fresh result under the version read before the query, after the response is sent. */

@@ -3,7 +3,7 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context, TypedResponse } from "hono";
 import { endTime, setMetric, startTime } from "hono/timing";
 import { createRouter } from "../../shared/app.ts";
-import { cacheLookup, type CacheOutcome, cacheRef, cacheStore } from "./cache.ts";
+import { cacheLookup, type CacheOutcome, cacheRef, cacheStore, fresh } from "./cache.ts";
 import { decodeCursor } from "./cursor.ts";
 import { deps } from "./deps.ts";
 import { normaliseSearch, normaliseText } from "./normalise.ts";
@@ -89,7 +89,7 @@ export function searchRoutes() {
     const body = JSON.stringify(await runSearch(env, n, after));
     endTime(c, "db");
     if (cached.status === "miss") {
-      cacheStore(c, ref, cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
+      cacheStore(c, fresh(c, ref), cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
     }
     return json<SearchResult>(c, withTook(body));
   });
@@ -111,7 +111,7 @@ export function searchRoutes() {
     const body = JSON.stringify({ suggestions: await runSuggest(env, normalised, limit) });
     endTime(c, "db");
     if (cached.status === "miss") {
-      cacheStore(c, ref, cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
+      cacheStore(c, fresh(c, ref), cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
     }
     return json<SuggestResult>(c, body);
   });

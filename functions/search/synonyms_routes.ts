@@ -2,7 +2,7 @@ import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../s
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { requireAdmin } from "./admin_guard.ts";
-import { cacheLookup, cacheRef, cacheStore } from "./cache.ts";
+import { cacheLookup, cacheRef, cacheStore, fresh } from "./cache.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { deps } from "./deps.ts";
 import { synonymSetSchema } from "./synonyms_schemas.ts";
@@ -39,7 +39,7 @@ export function synonymsRoutes() {
       const [row] = await sql.query(GET_SYNONYMS);
       const body = JSON.stringify(row.result);
       if (cached.status === "miss") {
-        cacheStore(c, ref, cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
+        cacheStore(c, fresh(c, ref), cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
       }
       return c.body(body, 200, JSON_TYPE) as never;
     },
