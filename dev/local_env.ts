@@ -83,7 +83,8 @@ export function functionEnv(service: Service, w: StackWiring): Record<string, st
     UPSTASH_REDIS_REST_URL: w.upstash.url,
     UPSTASH_REDIS_REST_TOKEN: w.upstash.token,
     REDIS_PREFIX: w.redisPrefix ?? Deno.env.get("REDIS_PREFIX") ?? "edgeshop:",
-    JWT_ISSUER: Deno.env.get("JWT_ISSUER") ?? "http://127.0.0.1:8000/auth",
+    // The issuer is the public origin's auth base: it follows GATEWAY_PORT.
+    JWT_ISSUER: Deno.env.get("JWT_ISSUER") ?? `http://127.0.0.1:${PORTS.gateway}/auth`,
     JWT_AUDIENCE: Deno.env.get("JWT_AUDIENCE") ?? "edgeshop",
     AUTH_JWKS_URL: `${w.authUrl}/auth/.well-known/jwks.json`,
     SEARCH_CURSOR_SECRET: Deno.env.get("SEARCH_CURSOR_SECRET") ??

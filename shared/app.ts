@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { headerLimit } from "./header_limit.ts";
 import type { Context } from "hono";
 import type { ZodType } from "zod";
 import { HTTPException } from "hono/http-exception";
@@ -124,6 +125,7 @@ export function createApp(service: string, ready: ReadyCheck, envSchema?: ZodTyp
   // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
   root.use(corsMiddleware());
   root.use(secureHeaders());
+  root.use(headerLimit());
   if (envSchema) {
     root.use(async function checkEnv(c, next) {
       if (c.req.path !== `${base}/health`) parseEnv(envSchema, c.env ?? {});

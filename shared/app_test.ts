@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createApp, createRouter } from "./app.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, problemBody } from "./errors.ts";
 
 function testApp() {
   const app = createApp("demo", () => Promise.resolve({ postgres: true, redis: false }));
@@ -131,4 +131,28 @@ Deno.test("an unexpected error is a generic 500, logged once with its secrets re
   assert.equal(entry.level, "error");
   assert.match(entry.err.message, /postgres:\/\/u:\[redacted\]@db/);
   assert.ok(!lines[0].includes("hunter2"));
+});
+
+Deno.test("a problem's extra members never replace type, title, status, detail, instance or code", () => {
+  const body = problemBody(
+    new ApiError(409, "invalid_state", "Cannot", {
+      status: "canceled",
+      type: "x",
+      title: "x",
+      detail: "x",
+      instance: "x",
+      code: "x",
+      order_status: "canceled",
+    }),
+    "/checkout/orders/1/cancel",
+  );
+  assert.deepEqual(body, {
+    type: "about:blank",
+    title: "Conflict",
+    status: 409,
+    detail: "Cannot",
+    code: "invalid_state",
+    instance: "/checkout/orders/1/cancel",
+    order_status: "canceled",
+  });
 });

@@ -47,16 +47,32 @@ export function unauthorized(detail = "A valid access token is required", code =
   });
 }
 
-/** The RFC 9457 body for an error. */
+/** Members every problem owns: an extra member by one of these names is a bug, never rendered. */
+export const RESERVED_PROBLEM_MEMBERS = [
+  "type",
+  "title",
+  "status",
+  "detail",
+  "instance",
+  "code",
+] as const;
+
+/**
+ * The RFC 9457 body for an error. Extra members come first and the standard
+ * ones after, so an extra `status` (say, an order's) can never replace the
+ * numeric HTTP status; `errors` is ours too but only `validationError` sets it.
+ */
 export function problemBody(err: ApiError, instance?: string): Record<string, unknown> {
+  const extra = { ...err.extra };
+  for (const name of RESERVED_PROBLEM_MEMBERS) delete extra[name];
   return {
+    ...extra,
     type: "about:blank",
     title: STATUS_TEXT[err.status] ?? "Error",
     status: err.status,
     detail: err.message,
     code: err.code,
     ...(instance ? { instance } : {}),
-    ...err.extra,
   };
 }
 

@@ -28,6 +28,7 @@ import { newSigningKey, stackEnvs } from "../dev/local_env.ts";
 import { freePort } from "../dev/ports.ts";
 import { type Runtime, startStack } from "../dev/stack.ts";
 import { testPrefix, testRunPrefix } from "./config.ts";
+import { servePage } from "./browser.ts";
 import { exitOnSignals, onShutdown } from "../dev/shutdown.ts";
 
 const runtime: Runtime = Deno.args.includes("--runtime=workerd") ? "workerd" : "deno";
@@ -74,8 +75,12 @@ try {
   cleanups.push(close);
 
   const ports = { auth: freePort(), search: freePort(), checkout: freePort() };
-  // The origin of the browser tests' cross-origin page, which the stack's CORS allows.
-  const pageOrigin = `http://127.0.0.1:${freePort()}`;
+  // The browser tests' cross-origin page, which the stack's CORS allows. Served
+  // here on a port bound now and held for the whole run: a port picked now and
+  // bound later in the test could be taken meanwhile (AddrInUse under load).
+  const crossOriginPage = servePage("<!doctype html><title>another origin</title>");
+  cleanups.push(crossOriginPage.close);
+  const pageOrigin = crossOriginPage.origin;
   const envs = stackEnvs({
     serverUrl: servers.postgresUrl,
     database: TEST_DB,
@@ -90,7 +95,16 @@ try {
   // The stack logs at info (access logs) into files the tests read
   // (tests/trace_test.ts), or at debug to the console with TEST_STACK_LOGS=1.
   const showLogs = Boolean(Deno.env.get("TEST_STACK_LOGS"));
-  for (const env of Object.values(envs)) env.LOG_LEVEL = showLogs ? "debug" : "info";
+  for (const env of Object.values(envs)) {
+    env.LOG_LEVEL = showLogs ? "debug" : "info";
+    // Deadlines for a loaded CI machine: the suite fires bursts (50 concurrent
+    // requests at a fresh stack) while other test files run, and the 500 ms /
+    // 1.5 s defaults then answer 503 for a healthy but slow Redis or Postgres.
+    // The deadlines themselves are proved by the outage and deadline tests,
+    // which run their own stacks with short ones.
+    env.DB_TIMEOUT_MS = "10000";
+    env.REDIS_TIMEOUT_MS = "10000";
+  }
   const logDir = showLogs ? undefined : await Deno.makeTempDir({ prefix: "edgeshop-test-logs-" });
   if (logDir) cleanups.push(() => Deno.remove(logDir, { recursive: true }));
   if (wantsStack) {

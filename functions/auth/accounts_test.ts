@@ -113,7 +113,9 @@ Deno.test("POST /auth/login takes comparable time for an unknown email and a wro
     return performance.now() - t0;
   };
   const known: number[] = [], unknown: number[] = [];
-  for (let i = 0; i < 4; i++) {
+  // Interleaved, medians of 15 each: a loaded machine's stalls land on both
+  // sides and outliers do not move a median (4 samples each was flaky).
+  for (let i = 0; i < 15; i++) {
     known.push(await time(user.email));
     unknown.push(await time(uniqueEmail()));
   }

@@ -13,7 +13,13 @@ export function deps(c: Context<AppEnv>) {
     env,
     sql: sqlClient(env),
     // Login must not hang on Redis: no retries, short timeout, memory fallback.
-    limiter: () => new Limiter(redisClient(env, { retries: 0 }), env.REDIS_PREFIX, c.get("log")),
+    limiter: () =>
+      new Limiter(
+        redisClient(env, { retries: 0 }),
+        env.REDIS_PREFIX,
+        c.get("log"),
+        env.REDIS_TIMEOUT_MS,
+      ),
     /** Tells every service that these sessions ended (shared/revocation.ts). */
     announceRevoked: (sids: readonly string[]) =>
       markSessionsRevoked(redisClient(env), env.REDIS_PREFIX, sids, env.ACCESS_TOKEN_TTL_SECONDS),

@@ -75,6 +75,15 @@ Deno.test("verifyPassword matches, rejects, and asks for a rehash when parameter
     "the dummy hash matches nothing",
     async () => assert.equal((await verifyPassword("", dummyHash(p), p)).ok, false),
   );
+  // What makes an unknown email cost a full hash (the login timing test checks
+  // it end to end): the dummy has a real hash's scheme, work factor and field
+  // sizes, so verifyPassword runs the whole PBKDF2 on it, never a shortcut.
+  await t.step("the dummy hash has a real hash's scheme, work factor and sizes", async () => {
+    for (const params of [p, { ...p, pepper: "p".repeat(32) }]) {
+      const shape = (h: string) => h.split("$").map((part, i) => i < 2 ? part : part.length);
+      assert.deepEqual(shape(dummyHash(params)), shape(await hashPassword("x", params)));
+    }
+  });
 });
 
 Deno.test("hashPassword refuses a password with an unpaired surrogate (it would hash as U+FFFD)", async () => {

@@ -24,9 +24,6 @@ export interface LimitDecision {
   source: "redis" | "memory";
 }
 
-/** A Redis call on the login path may take this long before the in-memory limiter decides. */
-export const REDIS_TIMEOUT_MS = 500;
-
 const retryAfter = (reset: number) => Math.max(1, Math.ceil((reset - Date.now()) / 1000));
 
 /**
@@ -35,7 +32,13 @@ const retryAfter = (reset: number) => Math.max(1, Math.ceil((reset - Date.now())
  * Redis errs or is slow. Build one per request around that request's client.
  */
 export class Limiter {
-  constructor(private redis: Redis, private prefix: string, private log?: Logger) {}
+  /** `timeoutMs` (REDIS_TIMEOUT_MS): how long Redis may take before the in-memory limiter decides. */
+  constructor(
+    private redis: Redis,
+    private prefix: string,
+    private log?: Logger,
+    private timeoutMs = 500,
+  ) {}
 
   #ratelimit(rule: LimitRule): Ratelimit {
     return new Ratelimit({
@@ -72,7 +75,7 @@ export class Limiter {
     });
   }
 
-  /** Asks Redis within REDIS_TIMEOUT_MS; on an error or a timeout, the in-isolate limiter. */
+  /** Asks Redis within `timeoutMs`; on an error or a timeout, the in-isolate limiter. */
   async #decide(
     rule: LimitRule,
     id: string,
@@ -80,7 +83,7 @@ export class Limiter {
     redis: () => Promise<{ ok: boolean; remaining: number; reset: number }>,
   ): Promise<LimitDecision> {
     try {
-      const r = await withTimeout(redis(), REDIS_TIMEOUT_MS, "Redis");
+      const r = await withTimeout(redis(), this.timeoutMs, "Redis");
       return { ok: r.ok, remaining: r.remaining, retryAfter: retryAfter(r.reset), source: "redis" };
     } catch (err) {
       this.#fallback(rule, err);

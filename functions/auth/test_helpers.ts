@@ -6,7 +6,15 @@ import { createAuthApp } from "./app.ts";
 
 /** A fresh app and env (own Redis prefix); `extra` overrides variables. */
 export function setup(extra: Record<string, string> = {}) {
-  const env = serviceEnv("auth", { ...authTestEnv(), ...extra });
+  // Deadlines for a loaded CI machine: at the 500 ms default a slow (not
+  // down) Redis sends the rate limiter to its per-isolate fallback mid-test,
+  // whose counts start again. Tests of the fallback and deadlines pass their own.
+  const env = serviceEnv("auth", {
+    ...authTestEnv(),
+    DB_TIMEOUT_MS: "10000",
+    REDIS_TIMEOUT_MS: "10000",
+    ...extra,
+  });
   return { app: createAuthApp(), env };
 }
 

@@ -37,8 +37,17 @@ export function clients(env: CheckoutEnv) {
 
 /** This request's env and clients, created per request (never at module scope). */
 export function deps(c: Context<AppEnv>) {
-  const env = checkoutEnv(c.env);
-  return { env, ...clients(env) };
+  // One set per request (the session check and the handler share it), so
+  // the request's deadlines count from its first dependency call, once.
+  let d = perRequest.get(c.req.raw);
+  if (!d) {
+    const env = checkoutEnv(c.env);
+    d = { env, ...clients(env) };
+    perRequest.set(c.req.raw, d);
+  }
+  return d;
 }
+
+const perRequest = new WeakMap<Request, { env: CheckoutEnv } & ReturnType<typeof clients>>();
 
 export type Deps = ReturnType<typeof deps>;

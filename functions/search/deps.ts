@@ -5,7 +5,14 @@ import { redisClient } from "../../shared/redis.ts";
 import { searchEnv } from "./env.ts";
 
 /** This request's env and clients, created per request (never at module scope). */
-export function deps(c: Context<AppEnv>) {
+export function deps(c: Context<AppEnv>): Deps {
+  // One set per request: the admin session check and the handler share its deadlines.
+  let d = perRequest.get(c.req.raw);
+  if (!d) perRequest.set(c.req.raw, d = build(c));
+  return d;
+}
+
+function build(c: Context<AppEnv>) {
   const env = searchEnv(c.env);
   return {
     env,
@@ -14,3 +21,6 @@ export function deps(c: Context<AppEnv>) {
     cache: redisClient(env, { retries: 0 }),
   };
 }
+
+type Deps = ReturnType<typeof build>;
+const perRequest = new WeakMap<Request, Deps>();

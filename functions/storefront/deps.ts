@@ -12,7 +12,17 @@ import type { paths as AuthPaths } from "./api/auth.ts";
 import type { paths as CheckoutPaths } from "./api/checkout.ts";
 import type { paths as SearchPaths } from "./api/search.ts";
 import { BINDINGS, type ServiceBinding, storefrontEnvSchema } from "./env.ts";
-import type { Session } from "./session.ts";
+import type { Role } from "../../shared/jwt.ts";
+
+/** The shopper signed in, from the access token (set by session.ts's loadSession). */
+export interface Session {
+  token: string;
+  userId: string;
+  sessionId: string;
+  role: Role;
+  /** Access token expiry, seconds since the epoch. */
+  exp: number;
+}
 
 /** The storefront's Hono env: the shared bindings plus the shopper's session and cart count. */
 export type StorefrontEnv = AppEnv & {

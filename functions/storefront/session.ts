@@ -13,14 +13,8 @@ import { decodeJwt } from "jose";
 import type { components } from "./api/auth.ts";
 import { api, type Ctx, ServiceUnavailable, type StorefrontEnv } from "./deps.ts";
 
-export interface Session {
-  token: string;
-  userId: string;
-  sessionId: string;
-  role: "customer" | "admin";
-  /** Access token expiry, seconds since the epoch. */
-  exp: number;
-}
+import type { Session } from "./deps.ts";
+export type { Session };
 
 export type TokenPair = components["schemas"]["TokenPair"];
 

@@ -33,9 +33,7 @@ export async function cancelOrder(
       409,
       "invalid_state",
       `Cannot cancel an order that is ${target.status}; only paid orders can be`,
-      {
-        status: target.status,
-      },
+      { order_status: target.status },
     );
   }
   let refundId: string;

@@ -121,6 +121,9 @@ Deno.test("POST /checkout/orders/:id/cancel refunds, returns stock, and only fro
     const twice = await f.call("POST", `/checkout/orders/${order.id}/cancel`, { token });
     assert.equal(twice.status, 409);
     assert.equal(twice.body.code, "invalid_state");
+    // The problem's own status stays the numeric HTTP status; the order's is a member of its own.
+    assert.equal(twice.body.status, 409);
+    assert.equal(twice.body.order_status, "canceled");
     assert.deepEqual(await f.stock(a), { on_hand: 3, reserved: 0 }, "stock returned once");
 
     await f.call("PUT", `/checkout/cart/items/${a}`, { token, body: { quantity: 1 } });
