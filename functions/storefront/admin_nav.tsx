@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** What every admin page shows: the section's navigation and its product filter. */
 import { api, type Ctx } from "./deps.ts";
+import { skuSchema } from "../../shared/ids.ts";
 
 /** The admin section's own navigation. */
 export function AdminNav() {
@@ -37,7 +38,7 @@ export async function findProducts(c: Ctx, q: string, limit: number, cursor?: st
     search.GET("/search/products", {
       params: { query: { q: q || undefined, sort: q ? undefined : "newest", limit, cursor } },
     }),
-    q && !cursor && /^[A-Za-z0-9._-]{1,64}$/.test(q)
+    q && !cursor && skuSchema.safeParse(q).success
       ? search.GET("/search/products/{id}", { params: { path: { id: q } } })
       : Promise.resolve(undefined),
   ]);
