@@ -7,7 +7,7 @@
 // @ts-types="@types/pg"
 import pg from "pg";
 import { createClient } from "redis";
-import { serverPort } from "./ports.ts";
+import { freePort } from "./ports.ts";
 
 type Log = (line: string) => void;
 
@@ -100,7 +100,7 @@ export async function startPostgres(log: Log): Promise<Throwaway> {
   if (!init.success) {
     throw new Error(`Cannot initialise PostgreSQL: ${new TextDecoder().decode(init.stderr)}`);
   }
-  const port = serverPort();
+  const port = freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let child: Deno.ChildProcess | undefined;
   const start = async () => {
@@ -142,7 +142,7 @@ export async function startRedis(log: Log): Promise<Throwaway> {
         "Install Redis 7+ (Debian: apt-get install redis-server) or set REDIS_URL",
     );
   }
-  const port = serverPort();
+  const port = freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: Deno.ChildProcess | undefined;
   const start = async () => {
