@@ -23,10 +23,13 @@ import { sqlClient } from "../shared/db.ts";
 import { searchEnv } from "../functions/search/env.ts";
 import { authTestEnv, bearer, issueTestToken } from "../tests/auth_helpers.ts";
 import { redisClient } from "../shared/redis.ts";
-import { helloWorld, hit, measure, ratio, serve, type Stats, table } from "./lib.ts";
+import { helloWorld, hit, measure, ratio, serve } from "./lib.ts";
 import { benchCatalog, type MixQuery, QUERY_MIX } from "./search_catalog.ts";
 
 export { QUERY_MIX };
+import { type Pct, type SearchBench, type SearchStage, searchTable } from "./search_report.ts";
+export { searchTable };
+export type { SearchBench, SearchStage };
 
 export interface SearchBenchOptions {
   /** Owner URL of an empty, migrated database to fill. */
@@ -41,37 +44,6 @@ export interface SearchBenchOptions {
   rounds?: number;
   iterations?: number;
   concurrency?: number;
-}
-
-interface Pct {
-  p50_ms: number;
-  p99_ms: number;
-}
-
-export interface SearchStage {
-  products: number;
-  import_per_s: number;
-  table_mb: number;
-  search_index_mb: number;
-  all_indexes_mb: number;
-  terms: number;
-  select1: Pct;
-  uncached: Pct;
-  uncached_by_kind: Record<string, Pct>;
-  cached: Pct;
-  /** One Redis GET over the same Upstash path: a cached hit minus this is the function's own time. */
-  redis_get: Pct;
-  /** Postgres plan + execute per uncached query (first stage only). */
-  postgres?: { mean_ms: number; p50_ms: number; p99_ms: number };
-}
-
-export interface SearchBench {
-  source: string;
-  queries: number;
-  stages: SearchStage[];
-  hello: Stats;
-  cached_http: Stats;
-  hello_vs_cached: number;
 }
 
 const mb = (bytes: string | number) => Math.round(Number(bytes) / 1024 / 1024 * 10) / 10;
@@ -252,70 +224,6 @@ async function postgresTime(db: pg.Client, mix: { query: string }[]) {
     }
   }
   return { mean_ms: r2(ms.reduce((a, b) => a + b, 0) / ms.length), ...pct(ms) };
-}
-
-/** The figures as markdown tables. */
-export function searchTable(r: SearchBench): string {
-  const kinds = Object.keys(r.stages[0]?.uncached_by_kind ?? {});
-  const first = r.stages[0];
-  return [
-    `Catalog worded from ${r.source}; ${r.queries} queries (${kinds.join(", ")}), ` +
-    `server time in-process through the local Neon and Upstash bridges.`,
-    "",
-    table(
-      [
-        "products",
-        "import /s",
-        "table MB",
-        "GIN MB",
-        "all indexes MB",
-        "terms",
-        "SELECT 1 p50/p99 ms",
-        "uncached p50/p99 ms",
-        "cached p50/p99 ms",
-        "Redis GET p50 ms",
-        "cached − Redis GET p50 ms",
-      ],
-      r.stages.map((s) => [
-        s.products.toLocaleString("en"),
-        s.import_per_s,
-        s.table_mb,
-        s.search_index_mb,
-        s.all_indexes_mb,
-        s.terms,
-        `${s.select1.p50_ms} / ${s.select1.p99_ms}`,
-        `${s.uncached.p50_ms} / ${s.uncached.p99_ms}`,
-        `${s.cached.p50_ms} / ${s.cached.p99_ms}`,
-        s.redis_get.p50_ms,
-        r2(s.cached.p50_ms - s.redis_get.p50_ms),
-      ]),
-    ),
-    "",
-    table(
-      ["uncached p50 / p99 ms by kind", ...r.stages.map((s) => s.products.toLocaleString("en"))],
-      kinds.map((k) => [
-        k,
-        ...r.stages.map((s) => `${s.uncached_by_kind[k].p50_ms} / ${s.uncached_by_kind[k].p99_ms}`),
-      ]),
-    ),
-    "",
-    first?.postgres
-      ? `Postgres time per uncached query at ${first.products.toLocaleString("en")} products ` +
-        `(plan + execute, EXPLAIN ANALYZE as the search role): mean ${first.postgres.mean_ms} ms, ` +
-        `p50 ${first.postgres.p50_ms} ms, p99 ${first.postgres.p99_ms} ms.`
-      : "",
-    "",
-    table(["HTTP", "req/s", "p50 ms", "p99 ms", "hello ÷ this"], [
-      ["hello world (baseline)", r.hello.ops_per_s, r.hello.p50_ms, r.hello.p99_ms, 1],
-      [
-        "cached search",
-        r.cached_http.ops_per_s,
-        r.cached_http.p50_ms,
-        r.cached_http.p99_ms,
-        r.hello_vs_cached,
-      ],
-    ]),
-  ].join("\n");
 }
 
 if (import.meta.main) {
