@@ -10,8 +10,6 @@ import { fieldErrors, type Problem, problemMessage } from "./problems.ts";
 import { endSession, safeNext, signInFirst, startSession } from "./session.ts";
 import { deviceName } from "./user_agent.ts";
 
-export const accountRoutes = new Hono<StorefrontEnv>();
-
 type Mode = "signin" | "signup";
 
 function AccountForm(
@@ -76,81 +74,88 @@ const render = (c: Ctx, mode: Mode, next: string, email?: string, problem?: Prob
     title: mode === "signup" ? "Create an account" : "Sign in",
   });
 
-for (const mode of ["signin", "signup"] as const) {
-  accountRoutes.get(`/${mode}`, (c) => render(c, mode, safeNext(c.req.query("next"))));
+/** The account pages' router. */
+export function accountRoutes() {
+  const router = new Hono<StorefrontEnv>();
+  for (const mode of ["signin", "signup"] as const) {
+    router.get(`/${mode}`, (c) => render(c, mode, safeNext(c.req.query("next"))));
 
-  accountRoutes.post(`/${mode}`, async (c) => {
-    const form = await c.req.parseBody();
-    const next = safeNext(form.next);
-    const body = { email: String(form.email ?? "").trim(), password: String(form.password ?? "") };
-    const { auth } = api(c, undefined);
-    const { data, error, response } = mode === "signup"
-      ? await auth.POST("/auth/signup", { body })
-      : await auth.POST("/auth/login", { body });
-    if (!data) {
-      c.status(response.status === 401 ? 401 : response.status === 409 ? 409 : 400);
-      return render(c, mode, next, body.email, error as Problem);
-    }
-    startSession(c, data);
-    rememberCount(c, await mergeGuestCart(c));
-    return c.redirect(next, 303);
-  });
-}
-
-accountRoutes.post("/signout", async (c) => {
-  if (c.get("session")) {
-    // Ends the session at auth too, so its refresh token is dead everywhere.
-    await api(c).auth.POST("/auth/logout", { body: { scope: "local" } }).catch((err) => {
-      if (!(err instanceof SignedOut)) throw err; // already over: nothing to end
+    router.post(`/${mode}`, async (c) => {
+      const form = await c.req.parseBody();
+      const next = safeNext(form.next);
+      const body = {
+        email: String(form.email ?? "").trim(),
+        password: String(form.password ?? ""),
+      };
+      const { auth } = api(c, undefined);
+      const { data, error, response } = mode === "signup"
+        ? await auth.POST("/auth/signup", { body })
+        : await auth.POST("/auth/login", { body });
+      if (!data) {
+        c.status(response.status === 401 ? 401 : response.status === 409 ? 409 : 400);
+        return render(c, mode, next, body.email, error as Problem);
+      }
+      startSession(c, data);
+      rememberCount(c, await mergeGuestCart(c));
+      return c.redirect(next, 303);
     });
   }
-  endSession(c);
-  deleteCookie(c, "sf_n", { path: "/", secure: true });
-  return c.redirect("/", 303);
-});
-
-accountRoutes.get("/account", async (c) => {
-  const redirect = signInFirst(c);
-  if (redirect) return redirect;
-  const { auth } = api(c);
-  const [me, sessions] = await Promise.all([auth.GET("/auth/me"), auth.GET("/auth/sessions")]);
-  if (!me.data || !sessions.data) {
+  router.post("/signout", async (c) => {
+    if (c.get("session")) {
+      // Ends the session at auth too, so its refresh token is dead everywhere.
+      await api(c).auth.POST("/auth/logout", { body: { scope: "local" } }).catch((err) => {
+        if (!(err instanceof SignedOut)) throw err; // already over: nothing to end
+      });
+    }
     endSession(c);
-    return signInFirst(c)!;
-  }
-  const when = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, " UTC");
-  return c.render(
-    <>
-      <h1>Your account</h1>
-      <p>
-        Signed in as <strong>{me.data.email}</strong>
-      </p>
-      <h2>Where you are signed in</h2>
-      <ul>
-        {sessions.data.sessions.map((s) => (
-          <li>
-            Signed in on {deviceName(s.user_agent)} since {when(s.created_at)}, last active{" "}
-            {when(s.last_used_at)}
-            {s.current ? <strong>(this browser)</strong> : (
-              <>
-                <PostButton
-                  action={`/account/sessions/${s.id}/revoke`}
-                  label="Revoke"
-                  class="secondary"
-                />
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
-    </>,
-    { title: "Your account" },
-  );
-});
-
-accountRoutes.post("/account/sessions/:id/revoke", async (c) => {
-  const redirect = signInFirst(c);
-  if (redirect) return redirect;
-  await api(c).auth.DELETE("/auth/sessions/{id}", { params: { path: { id: c.req.param("id") } } });
-  return c.redirect("/account", 303);
-});
+    deleteCookie(c, "sf_n", { path: "/", secure: true });
+    return c.redirect("/", 303);
+  });
+  router.get("/account", async (c) => {
+    const redirect = signInFirst(c);
+    if (redirect) return redirect;
+    const { auth } = api(c);
+    const [me, sessions] = await Promise.all([auth.GET("/auth/me"), auth.GET("/auth/sessions")]);
+    if (!me.data || !sessions.data) {
+      endSession(c);
+      return signInFirst(c)!;
+    }
+    const when = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, " UTC");
+    return c.render(
+      <>
+        <h1>Your account</h1>
+        <p>
+          Signed in as <strong>{me.data.email}</strong>
+        </p>
+        <h2>Where you are signed in</h2>
+        <ul>
+          {sessions.data.sessions.map((s) => (
+            <li>
+              Signed in on {deviceName(s.user_agent)} since {when(s.created_at)}, last active{" "}
+              {when(s.last_used_at)}
+              {s.current ? <strong>(this browser)</strong> : (
+                <>
+                  <PostButton
+                    action={`/account/sessions/${s.id}/revoke`}
+                    label="Revoke"
+                    class="secondary"
+                  />
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      </>,
+      { title: "Your account" },
+    );
+  });
+  router.post("/account/sessions/:id/revoke", async (c) => {
+    const redirect = signInFirst(c);
+    if (redirect) return redirect;
+    await api(c).auth.DELETE("/auth/sessions/{id}", {
+      params: { path: { id: c.req.param("id") } },
+    });
+    return c.redirect("/account", 303);
+  });
+  return router;
+}

@@ -19,71 +19,12 @@ import { fieldErrors, type Problem, problemMessage } from "./problems.ts";
 
 type ProductInput = components["schemas"]["ProductInput"];
 
-export const adminProductRoutes = new Hono<StorefrontEnv>();
-
 const readForm = async (c: Ctx): Promise<ProductForm> => {
   const raw = await c.req.parseBody();
   return Object.fromEntries(
     Object.keys(EMPTY_PRODUCT).map((k) => [k, String(raw[k] ?? "")]),
   ) as unknown as ProductForm;
 };
-
-adminProductRoutes.get("/", async (c) => {
-  const q = c.req.query("q")?.trim() ?? "";
-  const cursor = c.req.query("cursor") || undefined;
-  const data = await findProducts(c, q, 50, cursor);
-  const deleted = c.req.query("deleted");
-  return c.render(
-    <>
-      <AdminNav />
-      <h1>Products</h1>
-      {deleted ? <p class="notice" role="status">Deleted {deleted}.</p> : null}
-      <p class="row">
-        <a class="button" href="/admin/products/new">New product</a>
-        <a href="/admin/products/bulk">Bulk upload (NDJSON)</a>
-      </p>
-      <FindProducts action="/admin/products" q={q} />
-      <p class="muted">{`${data.total} products`}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">ID</th>
-            <th scope="col">Brand</th>
-            <th scope="col">Price</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.hits.map((p) => (
-            <tr>
-              <td>
-                <a href={`/admin/products/${encodeURIComponent(p.id)}`}>{p.name}</a>
-              </td>
-              <td>{p.id}</td>
-              <td>{p.brand}</td>
-              <td>{money(p.price_cents)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {data.next_cursor
-        ? (
-          <p class="pager">
-            <a
-              href={`/admin/products?${new URLSearchParams({
-                ...(q ? { q } : {}),
-                cursor: data.next_cursor,
-              })}`}
-            >
-              Next page
-            </a>
-          </p>
-        )
-        : null}
-    </>,
-    { title: "Products" },
-  );
-});
 
 const formPage = (
   c: Ctx,
@@ -123,10 +64,6 @@ const formPage = (
     { title: editing ? `Edit ${form.name}` : "New product" },
   );
 
-adminProductRoutes.get("/new", (c) => formPage(c, EMPTY_PRODUCT, false));
-adminProductRoutes.get("/bulk", (c) => c.render(<BulkReport />, { title: "Bulk upload" }));
-adminProductRoutes.post("/bulk", bulkUpload);
-
 /** Renders a refused save with each error next to its field. */
 function refused(c: Ctx, form: ProductForm, editing: boolean, problem: Problem) {
   const errors = fieldErrors(problem, PRODUCT_FIELDS);
@@ -135,48 +72,109 @@ function refused(c: Ctx, form: ProductForm, editing: boolean, problem: Problem) 
   return formPage(c, form, editing, errors, problemMessage(problem));
 }
 
-adminProductRoutes.post("/new", async (c) => {
-  const form = await readForm(c);
-  const { body, errors } = fromForm(form);
-  if (Object.keys(errors).length) {
-    c.status(400);
-    return formPage(c, form, false, errors, "Please correct the fields marked below.");
-  }
-  const { data, error } = await api(c).search.POST("/search/products", {
-    // The generated type of this body is an intersection openapi-typescript cannot satisfy.
-    body: body as ProductInput as never,
+/** The adminProduct pages' router. */
+export function adminProductRoutes() {
+  const router = new Hono<StorefrontEnv>();
+  router.get("/", async (c) => {
+    const q = c.req.query("q")?.trim() ?? "";
+    const cursor = c.req.query("cursor") || undefined;
+    const data = await findProducts(c, q, 50, cursor);
+    const deleted = c.req.query("deleted");
+    return c.render(
+      <>
+        <AdminNav />
+        <h1>Products</h1>
+        {deleted ? <p class="notice" role="status">Deleted {deleted}.</p> : null}
+        <p class="row">
+          <a class="button" href="/admin/products/new">New product</a>
+          <a href="/admin/products/bulk">Bulk upload (NDJSON)</a>
+        </p>
+        <FindProducts action="/admin/products" q={q} />
+        <p class="muted">{`${data.total} products`}</p>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">ID</th>
+              <th scope="col">Brand</th>
+              <th scope="col">Price</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.hits.map((p) => (
+              <tr>
+                <td>
+                  <a href={`/admin/products/${encodeURIComponent(p.id)}`}>{p.name}</a>
+                </td>
+                <td>{p.id}</td>
+                <td>{p.brand}</td>
+                <td>{money(p.price_cents)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {data.next_cursor
+          ? (
+            <p class="pager">
+              <a
+                href={`/admin/products?${new URLSearchParams({
+                  ...(q ? { q } : {}),
+                  cursor: data.next_cursor,
+                })}`}
+              >
+                Next page
+              </a>
+            </p>
+          )
+          : null}
+      </>,
+      { title: "Products" },
+    );
   });
-  if (!data) return refused(c, form, false, error as Problem);
-  return c.redirect(`/admin/products/${encodeURIComponent(data.id)}?saved`, 303);
-});
-
-adminProductRoutes.get("/:id", async (c) => {
-  const { data } = await api(c).search.GET("/search/products/{id}", {
-    params: { path: { id: c.req.param("id") } },
+  router.get("/new", (c) => formPage(c, EMPTY_PRODUCT, false));
+  router.get("/bulk", (c) => c.render(<BulkReport />, { title: "Bulk upload" }));
+  router.post("/bulk", bulkUpload);
+  router.post("/new", async (c) => {
+    const form = await readForm(c);
+    const { body, errors } = fromForm(form);
+    if (Object.keys(errors).length) {
+      c.status(400);
+      return formPage(c, form, false, errors, "Please correct the fields marked below.");
+    }
+    const { data, error } = await api(c).search.POST("/search/products", {
+      // The generated type of this body is an intersection openapi-typescript cannot satisfy.
+      body: body as ProductInput as never,
+    });
+    if (!data) return refused(c, form, false, error as Problem);
+    return c.redirect(`/admin/products/${encodeURIComponent(data.id)}?saved`, 303);
   });
-  if (!data) return errorPage(c, 404, "There is no product with that ID.");
-  return formPage(c, toForm(data), true);
-});
-
-adminProductRoutes.post("/:id", async (c) => {
-  const id = c.req.param("id");
-  const form = { ...await readForm(c), id };
-  const { body, errors } = fromForm(form);
-  if (Object.keys(errors).length) {
-    c.status(400);
-    return formPage(c, form, true, errors, "Please correct the fields marked below.");
-  }
-  const { id: _, ...patch } = body;
-  const { data, error } = await api(c).search.PATCH("/search/products/{id}", {
-    params: { path: { id } },
-    body: patch,
+  router.get("/:id", async (c) => {
+    const { data } = await api(c).search.GET("/search/products/{id}", {
+      params: { path: { id: c.req.param("id") } },
+    });
+    if (!data) return errorPage(c, 404, "There is no product with that ID.");
+    return formPage(c, toForm(data), true);
   });
-  if (!data) return refused(c, form, true, error as Problem);
-  return c.redirect(`/admin/products/${encodeURIComponent(id)}?saved`, 303);
-});
-
-adminProductRoutes.post("/:id/delete", async (c) => {
-  const id = c.req.param("id");
-  await api(c).search.DELETE("/search/products/{id}", { params: { path: { id } } });
-  return c.redirect(`/admin/products?deleted=${encodeURIComponent(id)}`, 303);
-});
+  router.post("/:id", async (c) => {
+    const id = c.req.param("id");
+    const form = { ...await readForm(c), id };
+    const { body, errors } = fromForm(form);
+    if (Object.keys(errors).length) {
+      c.status(400);
+      return formPage(c, form, true, errors, "Please correct the fields marked below.");
+    }
+    const { id: _, ...patch } = body;
+    const { data, error } = await api(c).search.PATCH("/search/products/{id}", {
+      params: { path: { id } },
+      body: patch,
+    });
+    if (!data) return refused(c, form, true, error as Problem);
+    return c.redirect(`/admin/products/${encodeURIComponent(id)}?saved`, 303);
+  });
+  router.post("/:id/delete", async (c) => {
+    const id = c.req.param("id");
+    await api(c).search.DELETE("/search/products/{id}", { params: { path: { id } } });
+    return c.redirect(`/admin/products?deleted=${encodeURIComponent(id)}`, 303);
+  });
+  return router;
+}

@@ -73,11 +73,11 @@ function pages() {
   }));
   app.use(loadSession());
   app.use(layout);
-  app.route("/", productRoutes);
-  app.route("/", cartRoutes);
-  app.route("/", accountRoutes);
-  app.route("/", orderRoutes);
-  app.route("/admin", adminRoutes);
+  app.route("/", productRoutes());
+  app.route("/", cartRoutes());
+  app.route("/", accountRoutes());
+  app.route("/", orderRoutes());
+  app.route("/admin", adminRoutes());
   app.notFound((c) => errorPage(c, 404, "We could not find that page."));
   app.onError((err, c) => {
     if (err instanceof SignedOut) {
@@ -112,7 +112,7 @@ function pages() {
 /** The storefront function: assets, the pages, and /storefront/health and /ready. */
 export function createStorefrontApp(): App {
   const app = createApp("storefront", servicesAnswer, storefrontEnvSchema);
-  app.route("/", assetRoutes);
+  app.route("/", assetRoutes());
   app.route("/", pages());
   return app;
 }

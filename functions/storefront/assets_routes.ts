@@ -24,17 +24,20 @@ export function assetUrls(): Promise<AssetUrls> {
   return urls;
 }
 
-export const assetRoutes = new Hono().get("/assets/:file", async (c) => {
-  const { css, js } = await assetUrls();
-  const path = c.req.path;
-  const [body, type] = path === css
-    ? [CSS, "text/css; charset=utf-8"]
-    : path === js
-    ? [JS, "text/javascript; charset=utf-8"]
-    : [null, ""];
-  if (body === null) return c.text("Not found", 404);
-  return c.body(body, 200, {
-    "Content-Type": type,
-    "Cache-Control": "public, max-age=31536000, immutable",
+/** The hashed static assets' router. */
+export function assetRoutes() {
+  return new Hono().get("/assets/:file", async (c) => {
+    const { css, js } = await assetUrls();
+    const path = c.req.path;
+    const [body, type] = path === css
+      ? [CSS, "text/css; charset=utf-8"]
+      : path === js
+      ? [JS, "text/javascript; charset=utf-8"]
+      : [null, ""];
+    if (body === null) return c.text("Not found", 404);
+    return c.body(body, 200, {
+      "Content-Type": type,
+      "Cache-Control": "public, max-age=31536000, immutable",
+    });
   });
-});
+}
