@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../shared/app.ts";
 import { requireRole } from "../../shared/auth.ts";
+import { bearerSecurity, problemResponse } from "../../shared/openapi.ts";
 import { requireLiveSession } from "../../shared/revocation.ts";
 import { deps } from "./deps.ts";
 
@@ -17,3 +18,12 @@ export const requireAdmin = (): MiddlewareHandler<AppEnv>[] => [
     return { redis: cache, prefix: env.REDIS_PREFIX };
   }),
 ];
+
+/** What every admin route's `createRoute()` spreads in: the guard and its OpenAPI security. */
+export const adminRoute = () => ({ middleware: requireAdmin(), security: bearerSecurity });
+
+/** The guard's own answers, for an admin route's `responses`. */
+export const adminErrors = {
+  401: problemResponse("unauthorized"),
+  403: problemResponse("forbidden: the admin role is needed"),
+};

@@ -1,7 +1,7 @@
-import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
+import { jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
-import { requireAdmin } from "./admin_guard.ts";
+import { adminErrors, adminRoute } from "./admin_guard.ts";
 import { validateBatch } from "./bulk.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { deps } from "./deps.ts";
@@ -29,15 +29,13 @@ export function bulkRoutes() {
       summary: "Create or replace up to 1000 products",
       description:
         "Each item is validated on its own; valid items are written even when others fail.",
-      middleware: requireAdmin(),
-      security: bearerSecurity,
+      ...adminRoute(),
       // Items stay unknown here: each is validated alone so one bad item does not fail the batch.
       request: jsonBody(z.object({ products: z.array(z.unknown()).min(1).max(MAX_BULK) })),
       responses: {
         200: jsonResponse("What was written and what was rejected", bulkResultSchema),
         400: problemResponse("validation_failed"),
-        401: problemResponse("unauthorized"),
-        403: problemResponse("forbidden"),
+        ...adminErrors,
         413: problemResponse("payload_too_large"),
       },
     }),

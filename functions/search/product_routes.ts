@@ -1,7 +1,7 @@
-import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
+import { jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
-import { requireAdmin } from "./admin_guard.ts";
+import { adminErrors, adminRoute } from "./admin_guard.ts";
 import { ApiError, validationError } from "../../shared/errors.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { deps } from "./deps.ts";
@@ -21,14 +21,6 @@ import {
 } from "./product_schemas.ts";
 
 const idParam = z.object({ id: productIdSchema.openapi({ param: { name: "id", in: "path" } }) });
-const admin = {
-  middleware: requireAdmin(),
-  security: bearerSecurity,
-};
-const authErrors = {
-  401: problemResponse("unauthorized"),
-  403: problemResponse("forbidden: the admin role is needed"),
-};
 
 const notFound = (id: string) => new ApiError(404, "not_found", `Cannot find product "${id}"`);
 
@@ -64,12 +56,12 @@ export function productRoutes() {
       operationId: "createProduct",
       tags: ["products"],
       summary: "Create a product",
-      ...admin,
+      ...adminRoute(),
       request: jsonBody(productCreateSchema),
       responses: {
         201: jsonResponse("Created", productSchema),
         400: problemResponse("validation_failed"),
-        ...authErrors,
+        ...adminErrors,
         409: problemResponse("already_exists"),
       },
     }),
@@ -92,13 +84,13 @@ export function productRoutes() {
       operationId: "putProduct",
       tags: ["products"],
       summary: "Create or replace a product",
-      ...admin,
+      ...adminRoute(),
       request: { params: idParam, ...jsonBody(productBodySchema) },
       responses: {
         200: jsonResponse("Replaced", productSchema),
         201: jsonResponse("Created", productSchema),
         400: problemResponse("validation_failed"),
-        ...authErrors,
+        ...adminErrors,
       },
     }),
     async (c) => {
@@ -121,12 +113,12 @@ export function productRoutes() {
       operationId: "patchProduct",
       tags: ["products"],
       summary: "Change some fields of a product",
-      ...admin,
+      ...adminRoute(),
       request: { params: idParam, ...jsonBody(productPatchSchema) },
       responses: {
         200: jsonResponse("Updated", productSchema),
         400: problemResponse("validation_failed"),
-        ...authErrors,
+        ...adminErrors,
         404: problemResponse("not_found"),
       },
     }),
@@ -150,11 +142,11 @@ export function productRoutes() {
       operationId: "deleteProduct",
       tags: ["products"],
       summary: "Delete a product",
-      ...admin,
+      ...adminRoute(),
       request: { params: idParam },
       responses: {
         204: { description: "Deleted" },
-        ...authErrors,
+        ...adminErrors,
         404: problemResponse("not_found"),
       },
     }),

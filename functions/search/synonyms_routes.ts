@@ -1,7 +1,7 @@
-import { bearerSecurity, jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
+import { jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts";
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
-import { requireAdmin } from "./admin_guard.ts";
+import { adminErrors, adminRoute } from "./admin_guard.ts";
 import { cacheLookup, cacheRef, cacheStore, fresh } from "./cache.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { deps } from "./deps.ts";
@@ -52,14 +52,12 @@ export function synonymsRoutes() {
       operationId: "replaceSynonyms",
       tags: ["synonyms"],
       summary: "Replace the synonym set (at most 10,000 groups)",
-      middleware: requireAdmin(),
-      security: bearerSecurity,
+      ...adminRoute(),
       request: jsonBody(synonymSetSchema),
       responses: {
         200: jsonResponse("The stored set", synonymSetSchema),
         400: problemResponse("validation_failed"),
-        401: problemResponse("unauthorized"),
-        403: problemResponse("forbidden"),
+        ...adminErrors,
         413: problemResponse("payload_too_large"),
       },
     }),
