@@ -111,6 +111,27 @@ function corrected(result: Result): string | undefined {
   return typeof v === "string" && v ? v : undefined;
 }
 
+/** One end of the price range: the shopper's value, the catalog's bound as placeholder, its error. */
+function PriceField(
+  props: { name: string; label: string; value?: string; cents?: number | null; error?: string },
+) {
+  const { name, label, value, cents, error } = props;
+  return (
+    <>
+      <label for={name}>{label}</label>
+      <input
+        id={name}
+        name={name}
+        inputmode="decimal"
+        value={value}
+        placeholder={cents != null ? (cents / 100).toFixed(2) : ""}
+        aria-describedby={error ? `${name}-error` : undefined}
+      />
+      {error ? <p class="field-error" role="alert" id={`${name}-error`}>{error}</p> : null}
+    </>
+  );
+}
+
 export function ResultsPage(
   props: { params: SearchParams; result?: Result; errors: Record<string, string> },
 ) {
@@ -158,30 +179,20 @@ export function ResultsPage(
           />
           <fieldset>
             <legend>Price</legend>
-            <label for="min">Min price ($)</label>
-            <input
-              id="min"
+            <PriceField
               name="min"
-              inputmode="decimal"
+              label="Min price ($)"
               value={params.min}
-              placeholder={price?.min != null ? (price.min / 100).toFixed(2) : ""}
-              aria-describedby={errors.min ? "min-error" : undefined}
+              cents={price?.min}
+              error={errors.min}
             />
-            {errors.min
-              ? <p class="field-error" role="alert" id="min-error">{errors.min}</p>
-              : null}
-            <label for="max">Max price ($)</label>
-            <input
-              id="max"
+            <PriceField
               name="max"
-              inputmode="decimal"
+              label="Max price ($)"
               value={params.max}
-              placeholder={price?.max != null ? (price.max / 100).toFixed(2) : ""}
-              aria-describedby={errors.max ? "max-error" : undefined}
+              cents={price?.max}
+              error={errors.max}
             />
-            {errors.max
-              ? <p class="field-error" role="alert" id="max-error">{errors.max}</p>
-              : null}
           </fieldset>
           <button type="submit">Apply filters</button>
         </form>
