@@ -3,7 +3,7 @@ import type { SearchEnv } from "./env.ts";
 import { type CursorKeys, encodeCursor } from "./cursor.ts";
 import { toHighlight } from "./highlight.ts";
 import type { NormalisedSearch } from "./normalise.ts";
-import { SEARCH_BROWSE_SQL, SEARCH_TEXT_SQL, type SearchRow } from "./search_sql.ts";
+import { SEARCH_SQL, type SearchRow } from "./search_sql.ts";
 
 /** The response body without `took_ms` (added per request, so cached bodies stay reusable). */
 export interface SearchBody {
@@ -26,8 +26,8 @@ export function searchStatement(
   n: NormalisedSearch,
   after: CursorKeys | null,
 ): [string, unknown[]] {
-  return [n.hasWords ? SEARCH_TEXT_SQL : SEARCH_BROWSE_SQL, [
-    n.q,
+  return [SEARCH_SQL, [
+    n.hasWords ? n.q : "",
     n.categories,
     n.brands,
     n.minPrice,
@@ -48,12 +48,11 @@ export async function runSearch(
   after: CursorKeys | null,
 ): Promise<SearchBody> {
   const sql = sqlClient(env);
-  const rows = await sql.query(...searchStatement(n, after)) as { result: SearchRow }[];
-  const row = rows[0].result;
+  const [{ result: row, hits }] = await sql.query(...searchStatement(n, after)) as SearchRow[];
   // The statement reads one row past the page to know whether a next one exists.
-  const page = row.hits.slice(0, n.limit);
+  const page = hits.slice(0, n.limit);
   const last = page.at(-1);
-  const nextCursor = row.hits.length > n.limit && last
+  const nextCursor = hits.length > n.limit && last
     ? await encodeCursor(env.SEARCH_CURSOR_SECRET, n.canonical, last.keys)
     : null;
   return {

@@ -1,16 +1,15 @@
 import { sqlClient } from "../../shared/db.ts";
 import type { SearchEnv } from "./env.ts";
-import { queryCtes } from "./query_sql.ts";
 
 /**
  * Suggestions in one statement, typo tolerant as search is (the same word
- * variants, query_sql.ts: "samsnug" suggests Samsung): brands and categories
+ * variants, catalog.analyse_query in db/migrations/0204: "samsnug" suggests Samsung): brands and categories
  * holding every word (the last as a prefix), those starting with the typed
  * text first; then product names holding every word, most popular first.
  * Brands and categories come from catalog.suggest_terms (a small table) and
  * are kept only if a product still carries them.
  */
-const SUGGEST_SQL = `WITH ${queryCtes("$1")},
+const SUGGEST_SQL = `WITH qs AS (SELECT * FROM catalog.analyse_query($1::text)),
 pat AS (
   SELECT replace(replace(replace(catalog.fold($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') AS pattern
 ),
