@@ -9,7 +9,7 @@ import { synonymSetSchema } from "./synonyms_schemas.ts";
 
 /**
  * GET/PUT /search/synonyms. Synonyms are applied by the search statement
- * itself (catalog.synonym_terms, see query_sql.ts), so a PUT is visible to
+ * itself (catalog.synonym_terms, see catalog.analyse_query in migration 0204), so a PUT is visible to
  * the next search: it bumps the catalog version like a product write, which
  * also retires every cached search and the cached set.
  */
