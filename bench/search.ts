@@ -5,7 +5,9 @@
  * import rate and index sizes, then the server time (in-process, through the
  * Neon and Upstash bridges) of a fixed mix of 100 queries uncached and
  * cached, beside a `SELECT 1` round trip over the same Neon path in the same
- * run; at the first size also the Postgres time per uncached query (plan +
+ * run, and the CPU of a cached hit inside the function (bench/search_hit.ts:
+ * in-process, Upstash replies replayed) beside a bare Hono hello-world's
+ * `app.request`; at the first size also the Postgres time per uncached query (plan +
  * execute, from EXPLAIN ANALYZE as the search role). At the last size:
  * throughput of cached search over HTTP beside a bare Hono hello-world.
  *
@@ -24,6 +26,7 @@ import { searchEnv } from "../functions/search/env.ts";
 import { authTestEnv, bearer, issueTestToken } from "../tests/auth_helpers.ts";
 import { redisClient } from "../shared/redis.ts";
 import { helloWorld, hit, measure, ratio, serve } from "./lib.ts";
+import { hitCpu } from "./search_hit.ts";
 import { benchCatalog, type MixQuery, QUERY_MIX } from "./search_catalog.ts";
 
 export { QUERY_MIX };
@@ -44,6 +47,8 @@ export interface SearchBenchOptions {
   rounds?: number;
   iterations?: number;
   concurrency?: number;
+  /** Cached hits timed in-process per size (bench/search_hit.ts). */
+  hitIterations?: number;
 }
 
 const mb = (bytes: string | number) => Math.round(Number(bytes) / 1024 / 1024 * 10) / 10;
@@ -153,6 +158,13 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
           if (!timing?.includes('cache;desc="hit"')) throw new Error(`Not a hit: ${m.query}`);
         }
       }
+      // The in-function CPU of a hit: the last round's entries, Upstash replies replayed in-process.
+      const cpu = await hitCpu(
+        app,
+        envFor(`s${size}-r${rounds - 1}:`),
+        mix.map((m) => m.query),
+        opts.hitIterations ?? 3000,
+      );
       const stage: SearchStage = {
         products: size,
         import_per_s: importPerS,
@@ -165,6 +177,7 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
         uncached_by_kind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, pct(v)])),
         cached: pct(cached),
         redis_get: pct(redisGet),
+        hit_cpu: cpu,
       };
       if (stages.length === 0) stage.postgres = await postgresTime(asSearch, mix);
       stages.push(stage);
@@ -241,6 +254,7 @@ if (import.meta.main) {
       rounds: Number(Deno.env.get("BENCH_SEARCH_ROUNDS") ?? 2),
       icecatDir: await findIcecat(),
       iterations: Number(Deno.env.get("BENCH_ITERATIONS") ?? 2000),
+      hitIterations: Number(Deno.env.get("BENCH_HIT_ITERATIONS") ?? 3000),
       concurrency: Number(Deno.env.get("BENCH_CONCURRENCY") ?? 16),
     }));
   console.log(searchTable(result));
