@@ -1,7 +1,7 @@
 import { sqlClient } from "../../shared/db.ts";
 import type { SearchEnv } from "./env.ts";
 import { type CursorKeys, encodeCursor } from "./cursor.ts";
-import { toHighlight } from "./highlight.ts";
+import { highlightAll, highlightFragments, queryTerms } from "./highlight.ts";
 import type { NormalisedSearch } from "./normalise.ts";
 import { SEARCH_SQL, type SearchRow } from "./search_sql.ts";
 
@@ -55,10 +55,11 @@ export async function runSearch(
   const nextCursor = hits.length > n.limit && last
     ? await encodeCursor(env.SEARCH_CURSOR_SECRET, n.canonical, last.keys)
     : null;
+  const terms = queryTerms(row.q_or);
   return {
     hits: page.map((h) => {
-      const name = toHighlight(h.hl_name);
-      const description = toHighlight(h.hl_description);
+      const name = highlightAll(String(h.product.name), terms);
+      const description = highlightFragments(String(h.product.description), terms);
       if (!name && !description) return h.product;
       return {
         ...h.product,

@@ -4,8 +4,8 @@ import { PRODUCT_JSON } from "./product_sql.ts";
  * One statement per search (one Postgres round trip): catalog.search
  * (db/migrations/0204_search_function.sql, where matching, ranking, facets
  * and the scale limits are explained) answers totals, facets and the page's
- * ids and keys; this statement renders the page's products and highlights,
- * so a product reads the same here as from GET /search/products/:id.
+ * ids and keys; this statement renders the page's products, so a product
+ * reads the same here as from GET /search/products/:id.
  *
  * The search itself runs as PL/pgSQL: its statements are planned once per
  * connection, not on every request as a long statement sent as text would be.
@@ -14,13 +14,9 @@ import { PRODUCT_JSON } from "./product_sql.ts";
  * $4 min price, $5 max price, $6 in_stock, $7 sort, $8 limit, $9/$10/$11
  * cursor keys.
  *
- * Highlights are computed for the page only, with ts_headline over the query's
- * words (any variant), marked with two private-use characters (highlight.ts).
+ * Highlights are computed by the function for the page only (highlight.ts),
+ * from the query's words as Postgres matched them (`q_or`).
  */
-const headline = (col: string, opts: string) =>
-  `ts_headline('catalog.folded', p.${col}, (x.r->>'q_or')::tsquery,
-    'StartSel=' || chr(57344) || ', StopSel=' || chr(57345) || ', ${opts}')`;
-
 // (MATERIALIZED: the search runs once, not once per reference to its result.)
 export const SEARCH_SQL = `WITH x AS MATERIALIZED (
   SELECT catalog.search($1::text, $2::text[], $3::text[], $4::int, $5::int, $6::boolean,
@@ -28,9 +24,7 @@ export const SEARCH_SQL = `WITH x AS MATERIALIZED (
 SELECT x.r AS result, coalesce((
   SELECT json_agg(json_build_object(
       'product', ${PRODUCT_JSON},
-      'keys', json_build_array(pg.k1, pg.k2, pg.id),
-      'hl_name', ${headline("name", "HighlightAll=true")},
-      'hl_description', ${headline("description", "MaxWords=30, MinWords=12, MaxFragments=2")}
+      'keys', json_build_array(pg.k1, pg.k2, pg.id)
     ) ORDER BY pg.ord)
   FROM ROWS FROM (json_to_recordset(x.r->'page') AS (id text, k1 bigint, k2 bigint))
     WITH ORDINALITY AS pg(id, k1, k2, ord)
@@ -44,6 +38,8 @@ export interface SearchRow {
     total: number;
     total_exact: boolean;
     corrected_query: string | null;
+    /** The query's words, every variant, as tsquery text (for highlights). */
+    q_or: string | null;
     category: { value: string; count: number }[];
     brand: { value: string; count: number }[];
     price: { min: number | null; max: number | null };
@@ -51,7 +47,5 @@ export interface SearchRow {
   hits: {
     product: Record<string, unknown>;
     keys: [number, number, string];
-    hl_name: string | null;
-    hl_description: string | null;
   }[];
 }
