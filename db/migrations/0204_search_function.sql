@@ -388,8 +388,17 @@ BEGIN
        true, true
      FROM catalog.products p
      WHERE NOT words AND big AND NOT has_brands AND NOT has_cats
-       AND (min_price IS NULL OR p.price_cents >= min_price)
-       AND (max_price IS NULL OR p.price_cents <= max_price)
+       AND (min_price IS NOT NULL OR max_price IS NOT NULL)
+       AND p.price_cents BETWEEN coalesce(min_price, 0) AND coalesce(max_price, 2147483647)
+       AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
+         WHERE s.product_id = p.id), false) = stock)
+     LIMIT sample)
+    UNION ALL
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
+       true, true
+     FROM catalog.products p
+     WHERE NOT words AND big AND NOT has_brands AND NOT has_cats
+       AND min_price IS NULL AND max_price IS NULL
        AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
          WHERE s.product_id = p.id), false) = stock)
      LIMIT sample)
