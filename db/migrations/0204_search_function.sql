@@ -9,7 +9,8 @@
 --
 -- 1. catalog.analyse_query: the user's words, their variants and statistics
 --    (one cached statement; also used by suggestions).
--- 2. catalog.search: count the matches of every word up to CAP + 1; then one
+-- 2. catalog.search: count the matches of every word up to CAP + 1 (or know from
+--    the term statistics that a one-word query has more); then one
 --    cached statement computes total, facets and (when the hits can come
 --    from the candidates) the page; above CAP matches in an order other than
 --    relevance, the page comes from an ordered index scan over every match.
@@ -21,6 +22,9 @@
 CREATE TYPE catalog.query_analysis AS (
   n_words int,
   idf_sum float8,
+  -- a lower bound on the products matching the query, from the statistics alone
+  -- (one word: its most frequent variant's document frequency; otherwise 0)
+  lower_bound bigint,
   corrected_query text,
   avg_name float8,
   avg_description float8,
@@ -145,17 +149,19 @@ BEGIN
       CASE WHEN d.exact_df = 0 AND d.best_typo IS NOT NULL AND NOT (w.is_last AND EXISTS (
         SELECT FROM catalog.terms p WHERE p.term LIKE w.w || '%' AND p.df > 0)) THEN d.best_typo
       END AS corrected,
-      c.avg_name, c.avg_description
+      c.avg_name, c.avg_description, d.max_df
     FROM words w JOIN quoted v ON v.i = w.i CROSS JOIN corpus c
     CROSS JOIN LATERAL (
       SELECT coalesce(nullif(sum(t.df) FILTER (WHERE x.kind = 0), 0), sum(t.df), 0)::float8 AS df,
         coalesce(sum(t.df) FILTER (WHERE x.kind = 0), 0) AS exact_df,
+        coalesce(max(t.df), 0) AS max_df,
         (array_agg(t.term ORDER BY t.df DESC, t.term) FILTER (WHERE x.kind = 1))[1] AS best_typo
       FROM variants x JOIN catalog.terms t ON t.term = x.lx[1]
       WHERE x.i = w.i AND cardinality(x.lx) = 1) d
-    GROUP BY w.i, w.w, w.is_last, c.n, c.avg_name, c.avg_description, d.df, d.exact_df, d.best_typo
+    GROUP BY w.i, w.w, w.is_last, c.n, c.avg_name, c.avg_description, d.df, d.exact_df, d.max_df,
+      d.best_typo
   )
-  SELECT count(*)::int, sum(wq.idf),
+  SELECT count(*)::int, sum(wq.idf), CASE WHEN count(*) = 1 THEN max(wq.max_df) ELSE 0 END,
     CASE WHEN bool_or(wq.corrected IS NOT NULL)
       THEN string_agg(coalesce(wq.corrected, wq.w), ' ' ORDER BY wq.i) END,
     min(wq.avg_name), min(wq.avg_description),
@@ -314,8 +320,13 @@ DECLARE
 BEGIN
   IF words THEN
     a := catalog.analyse_query(q);
-    SELECT count(*) INTO matches
-    FROM (SELECT FROM catalog.products p WHERE p.search_doc @@ a.q_all LIMIT cap + 1) x;
+    IF a.lower_bound > cap THEN
+      -- Known to be above CAP from the term statistics: no need to count.
+      matches := a.lower_bound;
+    ELSE
+      SELECT count(*) INTO matches
+      FROM (SELECT FROM catalog.products p WHERE p.search_doc @@ a.q_all LIMIT cap + 1) x;
+    END IF;
   ELSE
     SELECT c.products INTO matches FROM catalog.corpus c;
   END IF;
