@@ -61,6 +61,7 @@ export type Hit = {
   id: string;
   name: string;
   price_cents: number;
+  popularity?: number;
   highlight?: { name?: string; description?: string };
 };
 export type Result = {
