@@ -310,8 +310,8 @@ DECLARE
   words boolean := coalesce(q, '') <> '';
   a catalog.query_analysis;
   matches bigint;
+  catalog_size bigint;
   big boolean;
-  optional boolean;
   ordered boolean;
   has_cats boolean := cardinality(cats) > 0;
   has_brands boolean := cardinality(brands) > 0;
@@ -320,9 +320,13 @@ DECLARE
 BEGIN
   IF words THEN
     a := catalog.analyse_query(q);
+    SELECT c.products INTO catalog_size FROM catalog.corpus c;
     IF a.lower_bound > cap THEN
       -- Known to be above CAP from the term statistics: no need to count.
       matches := a.lower_bound;
+    ELSIF catalog_size <= cap THEN
+      -- A catalog this small cannot have more: the statement below counts them as it goes.
+      matches := NULL;
     ELSE
       SELECT count(*) INTO matches
       FROM (SELECT FROM catalog.products p WHERE p.search_doc @@ a.q_all LIMIT cap + 1) x;
@@ -330,8 +334,7 @@ BEGIN
   ELSE
     SELECT c.products INTO matches FROM catalog.corpus c;
   END IF;
-  big := matches > cap;
-  optional := words AND matches < 20;
+  big := coalesce(matches > cap, false);
   -- Above CAP, the total counts up to CAP + 1 matches of every filter (exact below that);
   -- without filters it is known already (for a browse, exactly: the catalog's size).
   IF big THEN
@@ -346,16 +349,20 @@ BEGIN
   -- its page from the sort's index over every match.
   ordered := NOT (words AND sort = 'relevance');
 
-  WITH cand AS (
+  WITH full_matches AS MATERIALIZED (
     SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
-      CASE WHEN optional THEN p.search_doc @@ a.q_all ELSE true END AS full_match,
-      CASE WHEN words THEN p.search_doc @@ a.q_names ELSE true END AS in_name
+      true AS full_match, p.search_doc @@ a.q_names AS in_name
     FROM catalog.products p WHERE words AND NOT big AND p.search_doc @@ a.q_all
+  ),
+  cand AS (
+    SELECT * FROM full_matches
     UNION ALL
+    -- optional words: fewer than 20 products have them all
     (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        false, p.search_doc @@ a.q_names
      FROM catalog.products p
-     WHERE optional AND p.search_doc @@ a.q_or AND NOT p.search_doc @@ a.q_all
+     WHERE words AND NOT big AND (SELECT count(*) FROM full_matches) < 20
+       AND p.search_doc @@ a.q_or AND NOT p.search_doc @@ a.q_all
      LIMIT 1000)
     UNION ALL
     SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
