@@ -146,8 +146,10 @@ BEGIN
       ln(1 + (c.n - least(c.n, d.df) + 0.5) / (least(c.n, d.df) + 0.5)) AS idf,
       -- "did you mean": a word the catalog lacks (not even as a prefix of the last word)
       -- becomes its most frequent typo correction
+      -- (the prefix as a byte range on terms_prefix_idx: LIKE with a computed pattern scans them all)
       CASE WHEN d.exact_df = 0 AND d.best_typo IS NOT NULL AND NOT (w.is_last AND EXISTS (
-        SELECT FROM catalog.terms p WHERE p.term LIKE w.w || '%' AND p.df > 0)) THEN d.best_typo
+        SELECT FROM catalog.terms p
+        WHERE p.term ~>=~ w.w AND p.term ~<~ (w.w || chr(1114111)) AND p.df > 0)) THEN d.best_typo
       END AS corrected,
       c.avg_name, c.avg_description, d.max_df
     FROM words w JOIN quoted v ON v.i = w.i CROSS JOIN corpus c
