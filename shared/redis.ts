@@ -8,11 +8,11 @@ export interface RedisOptions {
   /** Aborts every command once it fires; default: REDIS_TIMEOUT_MS from now. */
   signal?: AbortSignal;
   /**
-   * For values this app wrote as UTF-8 text and reads back as is (the search
-   * cache): replies come as plain JSON strings instead of base64 (decoding
-   * base64 cost more than anything else on a cached hit), nothing is
-   * JSON-parsed on the way back, and commands are sent as they are issued
-   * rather than auto-pipelined (such a client sends one command a request).
+   * For a client that writes UTF-8 text as is (the search cache's writes;
+   * its lookups use `redisBytes` below): replies come as plain JSON strings
+   * instead of base64 (the client decodes base64 through a byte loop),
+   * nothing is JSON-parsed on the way back, and commands are sent as they are
+   * issued rather than auto-pipelined (such a client sends one command a request).
    */
   text?: boolean;
 }

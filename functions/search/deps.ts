@@ -35,7 +35,7 @@ function build(c: Context<AppEnv>) {
 
 /**
  * The cache is on the hot path: no retries, so a dead Redis costs one failed
- * request; it stores response text and serves it back as is.
+ * request; it stores response text as is (lookups: cache.ts, as bytes).
  */
 export const CACHE_CLIENT = { retries: 0, text: true } as const;
 
