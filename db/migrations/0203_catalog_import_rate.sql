@@ -8,19 +8,29 @@
 ALTER TABLE catalog.terms SET (fillfactor = 70);
 CLUSTER catalog.terms USING terms_pkey;
 
--- Adds the net change of a set of products to catalog.terms: `delta` is
--- (term, change in df), one row per term, non-zero. Rows are upserted in
--- term order, so concurrent imports lock them in one order (no deadlock).
--- (Skipping the stem of known terms costs more in lookups than the inlined
--- Snowball call it saves.)
+-- The same stem, declared non-STRICT so that it can be inlined: a STRICT SQL
+-- function whose body is not provably strict (a CASE) runs as a nested query
+-- per call, ~2.5 µs against ~0.6 µs inlined, once per term of every batch.
+-- NULL still gives NULL.
+CREATE OR REPLACE FUNCTION catalog.stem(text) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT CASE WHEN $1 ~ '[0-9]' THEN $1
+    ELSE coalesce((ts_lexize('pg_catalog.english_stem'::regdictionary, $1))[1], $1) END $$;
+
+-- Adds the net change of a set of products to catalog.terms: (term, change
+-- in df) pairs, one per term, non-zero. Rows are upserted in one order (byte
+-- order: cheaper to sort than the database collation, and any fixed order
+-- will do), so concurrent writers lock them in one order. PL/pgSQL rather
+-- than SQL so that the statement's plan is cached, not redone per batch.
 CREATE FUNCTION catalog.add_term_deltas(terms text[], deltas int[])
-  RETURNS void LANGUAGE sql AS $$
+  RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO catalog.terms AS t (term, df, stem)
     SELECT d.term, d.delta, catalog.stem(d.term)
     FROM unnest(terms, deltas) AS d(term, delta)
-    ORDER BY d.term
+    ORDER BY d.term COLLATE "C"
   ON CONFLICT (term) DO UPDATE SET df = t.df + excluded.df;
-$$;
+END $$;
 
 -- One pass per statement, as before, but:
 -- - an UPDATE counts only the net change: a product whose document did not
@@ -29,7 +39,7 @@ $$;
 --   an unchanged catalog writes no term, no corpus row, no suggestion;
 -- - the corpus row is locked first, by every pass that writes statistics.
 --   A bulk upsert runs two passes in one transaction (its INSERT and its
---   UPDATE trigger), each in term order but not in one order together: two
+--   UPDATE trigger), each in one order but not in one order together: two
 --   concurrent mixed batches could each hold a term the other's second pass
 --   needs. Taking the one corpus row first makes the writers queue instead.
 --   They queued in effect before too: every batch shares common words.
@@ -43,20 +53,20 @@ DECLARE
   d_names int := 0;
   d_descriptions int := 0;
 BEGIN
+  -- (Each pair of arrays comes from one scan, so they stay aligned.)
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(w ORDER BY w), array_agg(n ORDER BY w) INTO t_terms, t_deltas
+    SELECT array_agg(w), array_agg(n) INTO t_terms, t_deltas
     FROM (SELECT w, count(*)::int AS n
           FROM new_rows, unnest(tsvector_to_array(new_rows.search_doc)) AS w GROUP BY w) c;
     SELECT count(*), coalesce(sum(name_words), 0), coalesce(sum(description_words), 0)
       INTO d_products, d_names, d_descriptions FROM new_rows;
-    SELECT array_agg(kind ORDER BY kind, value), array_agg(value ORDER BY kind, value)
-      INTO l_kinds, l_values FROM (
+    SELECT array_agg(kind), array_agg(value) INTO l_kinds, l_values FROM (
         SELECT 'brand' AS kind, brand AS value FROM new_rows WHERE brand <> ''
         UNION
         SELECT 'category', c FROM new_rows, unnest(new_rows.categories) AS c WHERE c <> ''
       ) v;
   ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(w ORDER BY w), array_agg(n ORDER BY w) INTO t_terms, t_deltas
+    SELECT array_agg(w), array_agg(n) INTO t_terms, t_deltas
     FROM (SELECT w, -count(*)::int AS n
           FROM old_rows, unnest(tsvector_to_array(old_rows.search_doc)) AS w GROUP BY w) c;
     SELECT -count(*), -coalesce(sum(name_words), 0), -coalesce(sum(description_words), 0)
@@ -84,9 +94,9 @@ BEGIN
         coalesce(sum(new_descriptions), 0) - coalesce(sum(old_descriptions), 0) AS descriptions
       FROM pairs
     )
-    SELECT (SELECT array_agg(w ORDER BY w) FROM changes), (SELECT array_agg(n ORDER BY w) FROM changes),
-      s.products, s.names, s.descriptions
-      INTO t_terms, t_deltas, d_products, d_names, d_descriptions FROM sums s;
+    SELECT c.terms, c.deltas, s.products, s.names, s.descriptions
+      INTO t_terms, t_deltas, d_products, d_names, d_descriptions
+      FROM sums s, (SELECT array_agg(w) AS terms, array_agg(n) AS deltas FROM changes) c;
     -- Brands and categories of rows whose labels changed (suggestions linger,
     -- so unchanged ones are there already).
     WITH relabelled AS (
@@ -94,8 +104,7 @@ BEGIN
       WHERE NOT EXISTS (SELECT FROM old_rows o
         WHERE o.id = n.id AND o.brand = n.brand AND o.categories = n.categories)
     )
-    SELECT array_agg(kind ORDER BY kind, value), array_agg(value ORDER BY kind, value)
-      INTO l_kinds, l_values FROM (
+    SELECT array_agg(kind), array_agg(value) INTO l_kinds, l_values FROM (
         SELECT 'brand' AS kind, brand AS value FROM relabelled WHERE brand <> ''
         UNION
         SELECT 'category', c FROM relabelled, unnest(relabelled.categories) AS c WHERE c <> ''
@@ -114,7 +123,7 @@ BEGIN
   IF l_kinds IS NOT NULL THEN
     INSERT INTO catalog.suggest_terms (kind, value, folded)
       SELECT k, v, catalog.fold(v) FROM unnest(l_kinds, l_values) AS l(k, v)
-      ORDER BY k, v
+      ORDER BY k COLLATE "C", v COLLATE "C"
       ON CONFLICT DO NOTHING;
   END IF;
   RETURN NULL;
