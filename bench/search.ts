@@ -6,7 +6,9 @@
  * requests in flight) and index sizes, then the server time (in-process, through the
  * Neon and Upstash bridges) of a fixed mix of 100 queries uncached and
  * cached, beside a `SELECT 1` round trip over the same Neon path in the same
- * run; at the first size also the Postgres time per uncached query (plan +
+ * run, and the CPU of a cached hit inside the function (bench/search_hit.ts:
+ * in-process, Upstash replies replayed) beside a bare Hono hello-world's
+ * `app.request`; at the first size also the Postgres time per uncached query (plan +
  * execute, from EXPLAIN ANALYZE as the search role). At the last size:
  * throughput of cached search over HTTP beside a bare Hono hello-world.
  *
@@ -25,6 +27,7 @@ import { searchEnv } from "../functions/search/env.ts";
 import { authTestEnv, bearer, issueTestToken } from "../tests/auth_helpers.ts";
 import { redisClient } from "../shared/redis.ts";
 import { helloWorld, hit, measure, ratio, serve } from "./lib.ts";
+import { hitCpu } from "./search_hit.ts";
 import { benchCatalog, type CatalogSlice, type MixQuery, QUERY_MIX } from "./search_catalog.ts";
 import { MAX_BULK } from "../functions/search/bulk_routes.ts";
 
@@ -46,6 +49,8 @@ export interface SearchBenchOptions {
   rounds?: number;
   iterations?: number;
   concurrency?: number;
+  /** Cached hits timed in-process per size (bench/search_hit.ts). */
+  hitIterations?: number;
 }
 
 const mb = (bytes: string | number) => Math.round(Number(bytes) / 1024 / 1024 * 10) / 10;
@@ -155,6 +160,13 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
           if (!timing?.includes('cache;desc="hit"')) throw new Error(`Not a hit: ${m.query}`);
         }
       }
+      // The in-function CPU of a hit: the last round's entries, Upstash replies replayed in-process.
+      const cpu = await hitCpu(
+        app,
+        envFor(`s${size}-r${rounds - 1}:`),
+        mix.map((m) => m.query),
+        opts.hitIterations ?? 3000,
+      );
       const stage: SearchStage = {
         products: size,
         import_per_s: importPerS,
@@ -167,6 +179,7 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
         uncached_by_kind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, pct(v)])),
         cached: pct(cached),
         redis_get: pct(redisGet),
+        hit_cpu: cpu,
       };
       if (stages.length === 0) stage.postgres = await postgresTime(asSearch, mix);
       stages.push(stage);
@@ -260,6 +273,7 @@ if (import.meta.main) {
       rounds: Number(Deno.env.get("BENCH_SEARCH_ROUNDS") ?? 2),
       icecatDir: await findIcecat(),
       iterations: Number(Deno.env.get("BENCH_ITERATIONS") ?? 2000),
+      hitIterations: Number(Deno.env.get("BENCH_HIT_ITERATIONS") ?? 3000),
       concurrency: Number(Deno.env.get("BENCH_CONCURRENCY") ?? 16),
     }));
   console.log(searchTable(result));

@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
+import { Hono, type MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import { createApp } from "./app.ts";
-import { parseAllowedOrigins } from "./cors.ts";
+import {
+  allowOrigin,
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  corsMiddleware,
+  parseAllowedOrigins,
+} from "./cors.ts";
 
 const app = createApp("demo", () => Promise.resolve({ postgres: true, redis: true }));
 const SHOP = "https://shop.example";
@@ -73,4 +83,49 @@ Deno.test("CORS_ALLOWED_ORIGINS entries are normalised origins; junk is dropped"
   ]);
   assert.equal(parseAllowedOrigins("https://a.example,*"), "*");
   assert.deepEqual(parseAllowedOrigins(undefined), []);
+});
+
+Deno.test("corsMiddleware() sets exactly the headers Hono's cors() would, on every kind of response", async (t) => {
+  const honoCors = cors({
+    origin: allowOrigin,
+    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+    allowHeaders: CORS_ALLOWED_HEADERS,
+    exposeHeaders: CORS_EXPOSED_HEADERS,
+    maxAge: CORS_MAX_AGE_SECONDS,
+    credentials: false,
+  });
+  const demo = (mw: MiddlewareHandler) => {
+    const app = new Hono();
+    app.use(mw);
+    app.onError((err, c) =>
+      c.json({ error: String(err) }, err instanceof HTTPException ? err.status : 500)
+    );
+    app.get("/json", (c) => c.json({ ok: true }));
+    app.get("/vary", (c) => c.body("x", 200, { Vary: "Accept", "X-Own": "1" }));
+    app.get("/raw", () => new Response("raw", { headers: { "Content-Type": "text/plain" } }));
+    app.get("/throw", () => {
+      throw new HTTPException(418, { message: "teapot" });
+    });
+    return app;
+  };
+  const ours = demo(corsMiddleware());
+  const theirs = demo(honoCors);
+  for (const path of ["/json", "/vary", "/raw", "/throw", "/missing"]) {
+    for (const origins of [SHOP, "*", undefined]) {
+      for (const origin of [SHOP, "https://evil.example", undefined]) {
+        for (const method of ["GET", "OPTIONS"]) {
+          await t.step(`${method} ${path}, Origin ${origin}, allowed ${origins}`, async () => {
+            const init: RequestInit = { method, headers: origin ? { Origin: origin } : {} };
+            const [a, b] = [
+              await ours.request(path, init, env(origins)),
+              await theirs.request(path, init, env(origins)),
+            ];
+            assert.equal(a.status, b.status);
+            assert.deepEqual([...a.headers], [...b.headers]);
+            assert.equal(await a.text(), await b.text());
+          });
+        }
+      }
+    }
+  }
 });

@@ -7,6 +7,14 @@ export interface RedisOptions {
   retries?: number;
   /** Aborts every command once it fires; default: REDIS_TIMEOUT_MS from now. */
   signal?: AbortSignal;
+  /**
+   * For values this app wrote as UTF-8 text and reads back as is (the search
+   * cache): replies come as plain JSON strings instead of base64 (decoding
+   * base64 cost more than anything else on a cached hit), nothing is
+   * JSON-parsed on the way back, and commands are sent as they are issued
+   * rather than auto-pipelined (such a client sends one command a request).
+   */
+  text?: boolean;
 }
 
 /**
@@ -22,5 +30,8 @@ export function redisClient(env: BaseEnv, opts: RedisOptions = {}): Redis {
     enableTelemetry: false,
     retry: { retries: opts.retries ?? 1, backoff: () => 50 },
     signal: () => signal,
+    ...(opts.text
+      ? { responseEncoding: false, automaticDeserialization: false, enableAutoPipelining: false }
+      : {}),
   });
 }

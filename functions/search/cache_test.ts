@@ -6,6 +6,10 @@ import { authHeaders, cleanup, runToken, searchTestSetup } from "./test_helpers.
 const R = runToken();
 const P = `ca-${R}`;
 
+/** A response's headers without the ones that differ by request (its id, its timings). */
+const sameHeaders = (res: Response) =>
+  [...res.headers].filter(([name]) => !["x-request-id", "server-timing"].includes(name));
+
 Deno.test("search cache: a hit is one Redis round trip and no Postgres; a miss is one of each plus a write", async () => {
   const { env, request, settle } = searchTestSetup({ LOG_LEVEL: "debug" });
   const admin = await authHeaders("admin");
@@ -39,6 +43,9 @@ Deno.test("search cache: a hit is one Redis round trip and no Postgres; a miss i
     assert.equal(hit.redis, 1, "exactly one Redis round trip on a hit");
     assert.deepEqual({ ...hitBody, took_ms: 0 }, { ...missBody, took_ms: 0 });
     assert.equal(typeof hitBody.took_ms, "number");
+    // A hit answers exactly as the miss did: status and every header but its own id and timings.
+    assert.equal(hitRes.status, missRes.status);
+    assert.deepEqual(sameHeaders(hitRes), sameHeaders(missRes));
 
     // A write bumps the catalog version: the next search misses and sees it.
     const patched = await request(`/search/products/${P}-1`, {
@@ -50,6 +57,39 @@ Deno.test("search cache: a hit is one Redis round trip and no Postgres; a miss i
     const after = await request(path);
     assert.match(after.headers.get("Server-Timing") ?? "", /cache;desc="miss"/);
     assert.equal((await after.json()).hits[0].price_cents, 4242);
+  } finally {
+    await cleanup(P);
+  }
+});
+
+Deno.test("search cache: a long request (many filters) is cached under its hash and hits like a short one", async () => {
+  const { request, settle } = searchTestSetup({ LOG_LEVEL: "debug" });
+  const admin = await authHeaders("admin");
+  const brands = Array.from({ length: 30 }, (_, i) => `brand-${R}-${i}`);
+  const query = `q=longkey${R}&${brands.map((b) => `brand=${b}`).join("&")}`;
+  try {
+    const created = await request("/search/products", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({
+        id: `${P}-2`,
+        name: `Longkey${R} lamp`,
+        brand: brands[7],
+        price_cents: 100,
+      }),
+    });
+    assert.equal(created.status, 201);
+    const miss = await request(`/search/products?${query}`);
+    assert.match(miss.headers.get("Server-Timing") ?? "", /cache;desc="miss"/);
+    const missBody = await miss.json();
+    assert.equal(missBody.total, 1);
+    await settle();
+    // The same request, parameters reordered and the query cased differently: the same entry.
+    const reordered = `${brands.reverse().map((b) => `brand=${b}`).join("&")}&q=LongKey${R}`;
+    const hit = await request(`/search/products?${reordered}`);
+    assert.match(hit.headers.get("Server-Timing") ?? "", /cache;desc="hit"/);
+    assert.deepEqual({ ...await hit.json(), took_ms: 0 }, { ...missBody, took_ms: 0 });
+    assert.deepEqual(sameHeaders(hit), sameHeaders(miss));
   } finally {
     await cleanup(P);
   }

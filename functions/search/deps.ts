@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../shared/app.ts";
-import { sqlClient } from "../../shared/db.ts";
+import { type Sql, sqlClient } from "../../shared/db.ts";
 import { redisClient } from "../../shared/redis.ts";
 import { searchEnv } from "./env.ts";
 
@@ -14,13 +14,22 @@ export function deps(c: Context<AppEnv>): Deps {
 
 function build(c: Context<AppEnv>) {
   const env = searchEnv(c.env);
+  let sql: Sql | undefined;
   return {
     env,
-    sql: sqlClient(env),
-    // The cache is on the hot path: no retries, so a dead Redis costs one failed request.
-    cache: redisClient(env, { retries: 0 }),
+    /** Made on first use, so a cached search pays nothing for it; its deadline runs from then. */
+    get sql(): Sql {
+      return sql ??= sqlClient(env);
+    },
+    cache: redisClient(env, CACHE_CLIENT),
   };
 }
+
+/**
+ * The cache is on the hot path: no retries, so a dead Redis costs one failed
+ * request; it stores response text and serves it back as is.
+ */
+export const CACHE_CLIENT = { retries: 0, text: true } as const;
 
 type Deps = ReturnType<typeof build>;
 const perRequest = new WeakMap<Request, Deps>();
