@@ -2,7 +2,8 @@
  * Search scale benchmark: seeds a catalog worded like Icecat's
  * (search_catalog.ts) into its own database in stages (10,000, 100,000 and,
  * with BENCH_SEARCH_1M=1, 1,000,000 products), and at each size reports the
- * import rate and index sizes, then the server time (in-process, through the
+ * import rate (two connections, 1000-product batches: a bulk API client with two
+ * requests in flight) and index sizes, then the server time (in-process, through the
  * Neon and Upstash bridges) of a fixed mix of 100 queries uncached and
  * cached, beside a `SELECT 1` round trip over the same Neon path in the same
  * run, and the CPU of a cached hit inside the function (bench/search_hit.ts:
@@ -27,7 +28,8 @@ import { authTestEnv, bearer, issueTestToken } from "../tests/auth_helpers.ts";
 import { redisClient } from "../shared/redis.ts";
 import { helloWorld, hit, measure, ratio, serve } from "./lib.ts";
 import { hitCpu } from "./search_hit.ts";
-import { benchCatalog, type MixQuery, QUERY_MIX } from "./search_catalog.ts";
+import { benchCatalog, type CatalogSlice, type MixQuery, QUERY_MIX } from "./search_catalog.ts";
+import { MAX_BULK } from "../functions/search/bulk_routes.ts";
 
 export { QUERY_MIX };
 import { type Pct, type SearchBench, type SearchStage, searchTable } from "./search_report.ts";
@@ -98,17 +100,17 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
   };
   const adminHeaders = bearer(await issueTestToken({ sub: "bench", role: "admin" }));
   const owner = new pg.Client({ connectionString: opts.ownerUrl });
+  const owner2 = new pg.Client({ connectionString: opts.ownerUrl });
   const asSearch = new pg.Client({ connectionString: opts.env.DATABASE_URL });
   await owner.connect();
+  await owner2.connect();
   await asSearch.connect();
   const stages: SearchStage[] = [];
   let seeded = 0;
   try {
     for (const size of sizes) {
       const t0 = performance.now();
-      for (let start = seeded; start < size; start += 2000) {
-        await insertGenerated(owner, slice(start, Math.min(2000, size - start)));
-      }
+      await importRange([owner, owner2], slice, seeded, size);
       const importPerS = Math.round((size - seeded) / (performance.now() - t0) * 1000);
       seeded = size;
       await owner.query(`INSERT INTO checkout.inventory (product_id, on_hand)
@@ -184,6 +186,7 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
     }
   } finally {
     await owner.end();
+    await owner2.end();
     await asSearch.end();
   }
 
@@ -222,6 +225,22 @@ export async function benchSearch(opts: SearchBenchOptions): Promise<SearchBench
     }
     return query;
   }
+}
+
+/**
+ * Imports products `from` to `to - 1` as a client of the bulk API would: the
+ * API's batch size (MAX_BULK), one batch in flight per connection (the route
+ * is stateless; concurrent batches queue only on the term statistics).
+ */
+async function importRange(clients: pg.Client[], slice: CatalogSlice, from: number, to: number) {
+  let next = from;
+  await Promise.all(clients.map(async (client) => {
+    while (next < to) {
+      const start = next;
+      next += MAX_BULK;
+      await insertGenerated(client, slice(start, Math.min(MAX_BULK, to - start)));
+    }
+  }));
 }
 
 /** Postgres plan + execute time per query, EXPLAIN ANALYZE (no per-node timing) as the search role. */

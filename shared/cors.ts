@@ -64,10 +64,11 @@ export function allowOrigin(origin: string, c: Context): string | null {
  * The CORS middleware: answers preflights (204) and marks responses for
  * allowed origins. Preflights are Hono's `cors()`. Every other request gets
  * the same headers that `cors()` would set (Allow-Origin when allowed,
- * Expose-Headers, `Vary: Origin`), but through `c.header()`: `cors()` writes
- * to `c.res` before the handler runs, which makes Hono build a placeholder
- * Response and then copy its headers into the real one, a third of what
- * every request cost in middleware (bench/search_hit.ts).
+ * Expose-Headers, `Vary: Origin`), but through `c.header()` before the
+ * handler and `c.res.headers` after it: `cors()` writes to `c.res` before the
+ * handler runs, which makes Hono build a placeholder Response and then copy
+ * its headers into the real one, a third of what every request cost in
+ * middleware (bench/search_hit.ts).
  */
 export function corsMiddleware(): MiddlewareHandler {
   const preflight = cors({
@@ -82,14 +83,18 @@ export function corsMiddleware(): MiddlewareHandler {
   return async function corsHeaders(c, next) {
     if (c.req.method === "OPTIONS") return await preflight(c, next);
     const origin = allowOrigin(c.req.header("origin") || "", c);
-    const mark = () => {
-      if (origin) c.header("Access-Control-Allow-Origin", origin);
-      c.header("Access-Control-Expose-Headers", exposed);
-    };
-    mark();
+    if (origin) c.header("Access-Control-Allow-Origin", origin);
+    c.header("Access-Control-Expose-Headers", exposed);
     await next();
+    // After next(), straight into the response's headers, as timing() and
+    // secureHeaders() write theirs: c.header() on a finished response makes
+    // Hono rebuild the whole Response (its body stream and headers) first.
+    const headers = c.res.headers;
     // Prepared headers reach responses made with c.body()/c.json(); a Response built by hand gets them here.
-    if (!c.res.headers.has("Access-Control-Expose-Headers")) mark();
-    c.header("Vary", "Origin", { append: true });
+    if (!headers.has("Access-Control-Expose-Headers")) {
+      if (origin) headers.set("Access-Control-Allow-Origin", origin);
+      headers.set("Access-Control-Expose-Headers", exposed);
+    }
+    headers.append("Vary", "Origin");
   };
 }

@@ -10,7 +10,7 @@ const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"
 /** Bytes as lowercase hex. */
 export function encodeHex(bytes: ArrayBuffer | Uint8Array): string {
   // A table and a loop: every request's trace ids go through here.
-  const view = new Uint8Array(bytes);
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let hex = "";
   for (let i = 0; i < view.length; i++) hex += HEX[view[i]];
   return hex;

@@ -36,12 +36,15 @@ export function observe(service: string): MiddlewareHandler<AppEnv> {
     const start = performance.now();
     const trace = traceFrom(c.req.raw.headers);
     c.set("trace", trace);
+    const level = levelOf(c);
     const log = createLogger(
       { service, request_id: c.get("requestId"), trace_id: trace.traceId },
-      levelOf(c),
+      level,
     );
     c.set("log", log);
     await next();
+    // The line's fields (the matched route above all) are only gathered when it is written.
+    if (level === "warn" || level === "error") return;
     log.info("request", {
       method: c.req.method,
       route: routePattern(c),

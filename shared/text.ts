@@ -34,7 +34,8 @@ export const storable = [isStorable, { message: UNSTORABLE_MESSAGE, abort: true 
  */
 export function undecodableQueryParams(url: string): string[] {
   const query = url.split("?", 2)[1]?.split("#", 1)[0];
-  if (!query) return [];
+  // Only a percent-escape can fail to decode.
+  if (!query?.includes("%")) return [];
   const bad: string[] = [];
   for (const pair of query.split("&")) {
     const [rawName, rawValue = ""] = pair.split(/=(.*)/s, 2);

@@ -28,7 +28,19 @@ declare module "hono" {
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
-const randomHex = (bytes: number) => encodeHex(crypto.getRandomValues(new Uint8Array(bytes)));
+// Random bytes are drawn from a pool refilled 4 KiB at a time: a call to
+// crypto.getRandomValues costs as much as the rest of a trace, and every
+// request takes 8 or 24 bytes.
+const pool = new Uint8Array(4096);
+let used = pool.length;
+
+function randomHex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    crypto.getRandomValues(pool);
+    used = 0;
+  }
+  return encodeHex(pool.subarray(used, used += bytes));
+}
 
 /** The trace id, parent id and flags of a valid `traceparent`, or undefined. */
 export function parseTraceparent(

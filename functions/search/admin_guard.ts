@@ -14,8 +14,8 @@ import { deps } from "./deps.ts";
 export const requireAdmin = (): MiddlewareHandler<AppEnv>[] => [
   requireRole("admin"),
   requireLiveSession((c) => {
-    const { env, cache } = deps(c);
-    return { redis: cache, prefix: env.REDIS_PREFIX };
+    const { env, redis } = deps(c);
+    return { redis, prefix: env.REDIS_PREFIX };
   }),
 ];
 

@@ -1,12 +1,11 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../shared/app.ts";
 import { CACHE_CLIENT, deps } from "./deps.ts";
-import type { Redis } from "@upstash/redis";
 import { catalogVersionKey } from "../../shared/catalog_version.ts";
 import { waitUntil } from "../../shared/wait_until.ts";
-import { withTimeout } from "../../shared/timeout.ts";
 import { sha256Hex } from "../../shared/encoding.ts";
-import { redisClient } from "../../shared/redis.ts";
+import { redisBytes, redisClient } from "../../shared/redis.ts";
+import type { SearchEnv } from "./env.ts";
 
 /**
  * The search cache. Keys embed the catalog version, so an admin write (which
@@ -18,16 +17,15 @@ import { redisClient } from "../../shared/redis.ts";
  * version, so a plain MGET or pipeline cannot do it). The script builds a
  * key it was not passed in KEYS, which Upstash (single shard) allows.
  *
- * The reply is a single string "v<version>\n<entry>", which the cache's
- * client (shared/redis.ts, `text: true`) hands back as it came: the entry is
- * the exact bytes stored and a hit is served without parsing it.
+ * The reply is a single string "v<version>\n<entry>", read as bytes: the
+ * entry is the exact bytes stored and a hit is served without parsing it.
  */
 const LOOKUP = `local v = redis.call('GET', KEYS[1]) or '0'
 local hit = redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])
 return 'v' .. v .. '\\n' .. (hit or '')`;
 
 export type CacheOutcome =
-  | { status: "hit"; body: string; version: string }
+  | { status: "hit"; body: Uint8Array<ArrayBuffer>; version: string }
   | { status: "miss"; version: string }
   | { status: "bypass" };
 
@@ -35,7 +33,6 @@ const entryPrefix = (prefix: string, kind: string) => `${prefix}search:${kind}:`
 
 /** A cache handle for one request: the normalised request's key and where to look. */
 export interface CacheRef {
-  redis: Redis;
   prefix: string;
   kind: string;
   /** The normalised request itself ("=…") or, when long, its SHA-256 ("#…"). */
@@ -52,7 +49,6 @@ export const VERBATIM_KEY_CHARS = 256;
 
 /** The cache reference of a normalised request (its parameters in a fixed order). */
 export async function cacheRef(
-  redis: Redis,
   prefix: string,
   kind: string,
   normalised: string,
@@ -60,43 +56,49 @@ export async function cacheRef(
   const hash = normalised.length <= VERBATIM_KEY_CHARS
     ? `=${normalised}`
     : `#${await sha256Hex(normalised)}`;
-  return { redis, prefix, kind, hash };
+  return { prefix, kind, hash };
 }
 
-/** Looks the entry up; any Redis failure or slowness is a `bypass`, never an error. */
-export async function cacheLookup(ref: CacheRef, timeoutMs: number): Promise<CacheOutcome> {
+/**
+ * Looks the entry up; any Redis failure or slowness is a `bypass`, never an
+ * error. The lookup's deadline is its own (SEARCH_REDIS_TIMEOUT_MS from now)
+ * and aborts the fetch itself, with no timer raced beside it. The entry comes
+ * back as the bytes stored (shared/redis.ts `redisBytes`): a hit is served
+ * without decoding, parsing or re-encoding it.
+ */
+export async function cacheLookup(env: SearchEnv, ref: CacheRef): Promise<CacheOutcome> {
   try {
-    const reply = await withTimeout(
-      ref.redis.eval<string[], unknown>(LOOKUP, [catalogVersionKey(ref.prefix)], [
-        entryPrefix(ref.prefix, ref.kind),
-        ref.hash,
-      ]),
-      timeoutMs,
-      "Redis",
-    );
-    if (typeof reply !== "string" || !reply.startsWith("v")) return { status: "bypass" };
-    const newline = reply.indexOf("\n");
-    const version = reply.slice(1, newline);
-    const body = reply.slice(newline + 1);
-    return body ? { status: "hit", body, version } : { status: "miss", version };
+    const reply = await redisBytes(env, [
+      "EVAL",
+      LOOKUP,
+      1,
+      catalogVersionKey(ref.prefix),
+      entryPrefix(ref.prefix, ref.kind),
+      ref.hash,
+    ], AbortSignal.timeout(env.SEARCH_REDIS_TIMEOUT_MS));
+    if (reply?.[0] !== V) return { status: "bypass" };
+    const newline = reply.indexOf(NEWLINE);
+    if (newline < 0) return { status: "bypass" };
+    // The version is ASCII digits.
+    const version = String.fromCharCode(...reply.subarray(1, newline));
+    const body = reply.subarray(newline + 1);
+    return body.length ? { status: "hit", body, version } : { status: "miss", version };
   } catch {
     return { status: "bypass" };
   }
 }
 
-/**
- * The same reference on a new Redis client: a client's deadline runs from its
- * creation (shared/redis.ts), so the write after a slow query needs its own,
- * or a search slower than REDIS_TIMEOUT_MS could never be cached. (Not
- * `deps(c).cache`: that is the request's one client, the lookup's own.)
- */
-export function fresh(c: Context<AppEnv>, ref: CacheRef): CacheRef {
-  return { ...ref, redis: redisClient(deps(c).env, CACHE_CLIENT) };
-}
+const V = "v".charCodeAt(0);
+const NEWLINE = "\n".charCodeAt(0);
 
-/** Stores a fresh result under the version read before the query, after the response is sent. */
+/**
+ * Stores a fresh result under the version read before the query, after the
+ * response is sent, on a client of its own: a client's deadline runs from its
+ * creation (shared/redis.ts), so the write after a slow query needs its own,
+ * or a search slower than REDIS_TIMEOUT_MS could never be cached.
+ */
 export function cacheStore(
-  c: Context,
+  c: Context<AppEnv>,
   ref: CacheRef,
   version: string,
   body: string,
@@ -106,5 +108,6 @@ export function cacheStore(
   // version, which nobody reads any more: a race can waste a write, never
   // serve stale data.
   const key = `${entryPrefix(ref.prefix, ref.kind)}${version}:${ref.hash}`;
-  waitUntil(c, ref.redis.set(key, body, { ex: ttlSeconds }));
+  const redis = redisClient(deps(c).env, CACHE_CLIENT);
+  waitUntil(c, redis.set(key, body, { ex: ttlSeconds }));
 }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../shared/app.ts";
 import { type Sql, sqlClient } from "../../shared/db.ts";
+import type { Redis } from "@upstash/redis";
 import { redisClient } from "../../shared/redis.ts";
 import { searchEnv } from "./env.ts";
 
@@ -15,19 +16,26 @@ export function deps(c: Context<AppEnv>): Deps {
 function build(c: Context<AppEnv>) {
   const env = searchEnv(c.env);
   let sql: Sql | undefined;
+  let redis: Redis | undefined;
   return {
     env,
     /** Made on first use, so a cached search pays nothing for it; its deadline runs from then. */
     get sql(): Sql {
       return sql ??= sqlClient(env);
     },
-    cache: redisClient(env, CACHE_CLIENT),
+    /**
+     * The admin guard's client (REDIS_TIMEOUT_MS from first use). The cache's
+     * lookups and writes make their own, each with its own deadline (cache.ts).
+     */
+    get redis(): Redis {
+      return redis ??= redisClient(env, CACHE_CLIENT);
+    },
   };
 }
 
 /**
  * The cache is on the hot path: no retries, so a dead Redis costs one failed
- * request; it stores response text and serves it back as is.
+ * request; it stores response text as is (lookups: cache.ts, as bytes).
  */
 export const CACHE_CLIENT = { retries: 0, text: true } as const;
 

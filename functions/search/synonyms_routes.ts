@@ -2,7 +2,7 @@ import { jsonBody, jsonResponse, problemResponse } from "../../shared/openapi.ts
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../shared/app.ts";
 import { adminErrors, adminRoute } from "./admin_guard.ts";
-import { cacheLookup, cacheRef, cacheStore, fresh } from "./cache.ts";
+import { cacheLookup, cacheRef, cacheStore } from "./cache.ts";
 import { afterCatalogWrite } from "./catalog_writes.ts";
 import { deps } from "./deps.ts";
 import { synonymSetSchema } from "./synonyms_schemas.ts";
@@ -31,15 +31,15 @@ export function synonymsRoutes() {
       responses: { 200: jsonResponse("Every group, in the order given", synonymSetSchema) },
     }),
     async (c) => {
-      const { env, sql, cache } = deps(c);
-      const ref = await cacheRef(cache, env.REDIS_PREFIX, "synonyms", "");
-      const cached = await cacheLookup(ref, env.SEARCH_REDIS_TIMEOUT_MS);
+      const { env, sql } = deps(c);
+      const ref = await cacheRef(env.REDIS_PREFIX, "synonyms", "");
+      const cached = await cacheLookup(env, ref);
       // The stored text is served as is: no parse, no re-serialisation.
       if (cached.status === "hit") return c.body(cached.body, 200, JSON_TYPE) as never;
       const [row] = await sql.query(GET_SYNONYMS);
       const body = JSON.stringify(row.result);
       if (cached.status === "miss") {
-        cacheStore(c, fresh(c, ref), cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
+        cacheStore(c, ref, cached.version, body, env.SEARCH_CACHE_TTL_SECONDS);
       }
       return c.body(body, 200, JSON_TYPE) as never;
     },
