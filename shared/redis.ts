@@ -53,7 +53,7 @@ const fromBase64: (b64: string) => Uint8Array<ArrayBuffer> =
  * @upstash/redis client hands a string back either JSON-escaped inside the
  * reply (`text: true`: the whole entry goes through JSON.parse, escapes and
  * all) or base64 decoded through a byte loop and TextDecoder, and building
- * the client reads process.env and merges headers on every request; together
+ * the client reads the environment and merges headers on every request; together
  * that was half of a cached search hit (bench/search_hit.ts). Here the reply
  * is base64 (`Upstash-Encoding`, as the client asks for by default) and is
  * decoded natively, straight to bytes a Response can send as they are.
