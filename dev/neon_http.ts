@@ -61,6 +61,12 @@ const shape = ({ command, rowCount, rows, fields }: pg.QueryArrayResult) => ({
   fields,
 });
 
+// DISCARD ALL without DISCARD PLANS (see recycle below), after ending any transaction a bare
+// BEGIN left open (DISCARD ALL refused to run there, and the connection was dropped: the same end).
+const RESET_SESSION = "ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; " +
+  "DEALLOCATE ALL; " +
+  "UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES";
+
 /** The `/sql` handler and what closing it waits for. */
 export function neonHttp(checkAllowed: CheckAllowed) {
   // One pool per (user, password, host, port, database). Query options of the
@@ -128,18 +134,24 @@ export function neonHttp(checkAllowed: CheckAllowed) {
   const cleanups = new Set<Promise<void>>();
 
   /**
-   * Each HTTP request must start from a fresh session, as on Neon. `DISCARD
-   * ALL` resets SET, temp tables, advisory locks, LISTEN and prepared plans
-   * in one round trip; RESET ALL alone would keep temp tables and locks, and
-   * a new connection per request costs milliseconds. It runs after the answer
-   * is sent and the connection rejoins the pool only once clean, so it costs
-   * little latency (about +0.1 ms p50 sequentially) but throughput under
-   * load (about -25% at concurrency 8, bench/bridges_neon.ts). DISCARD ALL
-   * fails inside a transaction (a request sent a bare BEGIN) or on a broken
-   * connection: then the connection is destroyed instead.
+   * Each HTTP request must start from a fresh session, as on Neon: what
+   * `DISCARD ALL` resets (SET, temp tables, advisory locks, LISTEN, prepared
+   * statements, open cursors, sequence state) is reset here, in one round trip,
+   * but for `DISCARD PLANS`. Cached plans are not session state a query can
+   * see, and Neon's HTTP pool hands a backend to the next request as it is
+   * (proxy/src/serverless/conn_pool_lib.rs returns the connection unchanged),
+   * so PL/pgSQL functions (catalog.search) keep their plans across requests
+   * there; wiping them here made every local search re-plan (≈ 10 ms at 10k
+   * products). A bare string runs as a simple query, several statements in
+   * one. It runs after the answer is sent and the connection rejoins the pool
+   * only once clean, so it costs little latency (about +0.1 ms p50
+   * sequentially) but throughput under load (about -25% at concurrency 8,
+   * bench/bridges_neon.ts). A transaction a bare BEGIN left open is rolled
+   * back first; on a broken connection the reset fails and the connection is
+   * destroyed instead.
    */
   function recycle(client: pg.PoolClient) {
-    const p = client.query("DISCARD ALL").then(
+    const p = client.query(RESET_SESSION).then(
       () => client.release(),
       () => client.release(true),
     ).finally(() => cleanups.delete(p));
