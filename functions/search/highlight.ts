@@ -105,12 +105,15 @@ const MAX_FRAGMENTS = 2;
 const BEFORE = 4; // words of context before a fragment's first match
 
 /**
- * Up to two fragments of at most 30 words (at least 12 where the text has
- * them) around the matches, joined by " ... " as ts_headline joins them; or
- * undefined when nothing matched (descriptions).
+ * A description of at most 30 words whole, else up to two fragments of at
+ * most 30 words (at least 12) around the matches, joined by " ... " as
+ * ts_headline joins them; undefined when nothing matched.
  */
 export function highlightFragments(text: string, terms: QueryTerms): string | undefined {
   const ws = words(text, terms);
+  if (!ws.some((w) => w.hit)) return undefined;
+  // A text within one fragment's length is shown whole.
+  if (ws.length <= MAX_WORDS) return render(text, ws, 0, ws.length - 1, true);
   const fragments: string[] = [];
   let next = 0;
   while (fragments.length < MAX_FRAGMENTS) {

@@ -38,5 +38,9 @@ Deno.test("highlightFragments: at most two fragments of at most 30 words around 
     assertEquals(/<em>zephyr<\/em>/i.test(p), true, p);
   }
   assertEquals(highlightFragments("nothing here", t), undefined);
+  assertEquals(
+    highlightFragments("A short Zephyr text, shown whole.", t),
+    "A short <em>Zephyr</em> text, shown whole.",
+  );
   assertEquals(highlightFragments("", t), undefined);
 });
