@@ -23,7 +23,7 @@ CREATE TYPE catalog.query_analysis AS (
   n_words int,
   idf_sum float8,
   -- a lower bound on the products matching the query, from the statistics alone
-  -- (one word: its most frequent variant's document frequency; otherwise 0)
+  -- (one word: the document frequency of its most frequent variant or completion; otherwise 0)
   lower_bound bigint,
   corrected_query text,
   avg_name float8,
@@ -151,7 +151,7 @@ BEGIN
         SELECT FROM catalog.terms p
         WHERE p.term ~>=~ w.w AND p.term ~<~ (w.w || chr(1114111)) AND p.df > 0)) THEN d.best_typo
       END AS corrected,
-      c.avg_name, c.avg_description, d.max_df
+      c.avg_name, c.avg_description, greatest(d.max_df, pf.max_df) AS max_df
     FROM words w JOIN quoted v ON v.i = w.i CROSS JOIN corpus c
     CROSS JOIN LATERAL (
       SELECT coalesce(nullif(sum(t.df) FILTER (WHERE x.kind = 0), 0), sum(t.df), 0)::float8 AS df,
@@ -160,7 +160,14 @@ BEGIN
         (array_agg(t.term ORDER BY t.df DESC, t.term) FILTER (WHERE x.kind = 1))[1] AS best_typo
       FROM variants x JOIN catalog.terms t ON t.term = x.lx[1]
       WHERE x.i = w.i AND cardinality(x.lx) = 1) d
+    -- the last word's completions (it also matches as a prefix): the most frequent one, among
+    -- the first thousand, for the lower bound
+    CROSS JOIN LATERAL (
+      SELECT coalesce(max(pt.df), 0) AS max_df FROM (
+        SELECT p.df FROM catalog.terms p
+        WHERE w.is_last AND p.term ~>=~ w.w AND p.term ~<~ (w.w || chr(1114111)) LIMIT 1000) pt) pf
     GROUP BY w.i, w.w, w.is_last, c.n, c.avg_name, c.avg_description, d.df, d.exact_df, d.max_df,
+      pf.max_df,
       d.best_typo
   )
   SELECT count(*)::int, sum(wq.idf), CASE WHEN count(*) = 1 THEN max(wq.max_df) ELSE 0 END,
@@ -312,8 +319,11 @@ DECLARE
   words boolean := coalesce(q, '') <> '';
   a catalog.query_analysis;
   matches bigint;
+  -- the full matches found while counting them (within CAP: read again by address, not searched)
+  match_tids tid[];
   catalog_size bigint;
   big boolean;
+  dense boolean := false;
   ordered boolean;
   has_cats boolean := cardinality(cats) > 0;
   has_brands boolean := cardinality(brands) > 0;
@@ -326,12 +336,16 @@ BEGIN
     IF a.lower_bound > cap THEN
       -- Known to be above CAP from the term statistics: no need to count.
       matches := a.lower_bound;
+      -- In a tenth of the catalog or more, and nothing filters it: its sample is cheaper read
+      -- from the table than from a GIN bitmap of every match (see the branch below).
+      dense := a.lower_bound * 10 >= catalog_size AND NOT has_cats AND NOT has_brands
+        AND min_price IS NULL AND max_price IS NULL AND stock IS NULL;
     ELSIF catalog_size <= cap THEN
       -- A catalog this small cannot have more: the statement below counts them as it goes.
       matches := NULL;
     ELSE
-      SELECT count(*) INTO matches
-      FROM (SELECT FROM catalog.products p WHERE p.search_doc @@ a.q_all LIMIT cap + 1) x;
+      SELECT count(*), array_agg(x.ctid) INTO matches, match_tids
+      FROM (SELECT p.ctid FROM catalog.products p WHERE p.search_doc @@ a.q_all LIMIT cap + 1) x;
     END IF;
   ELSE
     SELECT c.products INTO matches FROM catalog.corpus c;
@@ -354,7 +368,14 @@ BEGIN
   WITH full_matches AS MATERIALIZED (
     SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
       true AS full_match, p.search_doc @@ a.q_names AS in_name
-    FROM catalog.products p WHERE words AND NOT big AND p.search_doc @@ a.q_all
+    FROM catalog.products p
+    WHERE words AND NOT big AND match_tids IS NULL AND p.search_doc @@ a.q_all
+    UNION ALL
+    -- (the same rows, as counted above: a TID scan, no second index search; one snapshot)
+    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
+      true, p.search_doc @@ a.q_names
+    FROM catalog.products p
+    WHERE words AND NOT big AND match_tids IS NOT NULL AND p.ctid = ANY (match_tids)
   ),
   cand AS (
     SELECT * FROM full_matches
@@ -375,12 +396,21 @@ BEGIN
     (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, p.search_doc @@ a.q_names
      FROM catalog.products p
-     WHERE words AND big AND p.search_doc @@ a.q_all
+     WHERE words AND big AND NOT dense AND p.search_doc @@ a.q_all
        AND (NOT has_cats OR p.categories && cats) AND (NOT has_brands OR p.brand = ANY (brands))
        AND (min_price IS NULL OR p.price_cents >= min_price)
        AND (max_price IS NULL OR p.price_cents <= max_price)
        AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
          WHERE s.product_id = p.id), false) = stock)
+     LIMIT sample)
+    UNION ALL
+    -- The same sample for a dense word (above): the first matches in table order, read from the
+    -- table until there are enough (IS TRUE keeps the GIN index out: a bitmap of 200,000 matches
+    -- costs more than reading the 10,000 rows that hold the first 2,000).
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
+       true, p.search_doc @@ a.q_names
+     FROM catalog.products p
+     WHERE words AND big AND dense AND (p.search_doc @@ a.q_all) IS TRUE
      LIMIT sample)
     UNION ALL
     (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,

@@ -38,6 +38,12 @@ Deno.test("GET /search/products above 10,000 matches: bounded totals, true sort 
     assert.equal(rare.total_exact, true);
     assert.equal(rare.hits.length, Math.floor(N / 335));
 
+    // A word with fewer than 10,000 matches in a catalog above 10,000: counted, then read by address.
+    const few = await search(`q=rare${R}&limit=100`);
+    assert.equal(few.total, Math.floor(N / 335));
+    assert.equal(few.total_exact, true);
+    assert.deepEqual(few.hits.map((h) => h.id).sort(), rare.hits.map((h) => h.id).sort());
+
     // price_asc is the true order over every match, not over a sample.
     const cheapest = await withOwner(async (db) =>
       (await db.query(
