@@ -242,15 +242,16 @@ BEGIN
 END $$;
 
 -- How many products match `q_all` (null: every product) and the filters,
--- counting at most `upto`. Built per request with only the filters given, so
+-- counting at most `upto`, and the addresses of the first `keep` of them (in
+-- scan order: the sample). Built per request with only the filters given, so
 -- Postgres picks the most selective index for the real values.
 CREATE FUNCTION catalog.count_matches(
-  q_all tsquery, cats text[], brands text[], min_price int, max_price int, stock boolean, upto int
-) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  n bigint;
+  q_all tsquery, cats text[], brands text[], min_price int, max_price int, stock boolean, upto int,
+  keep int, OUT n bigint, OUT tids tid[]
+) LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  EXECUTE 'SELECT count(*) FROM (SELECT FROM catalog.products p WHERE true'
+  EXECUTE 'SELECT count(*), (array_agg(x.ctid))[1:$8] FROM (SELECT p.ctid FROM catalog.products p'
+      || ' WHERE true'
       || CASE WHEN q_all IS NOT NULL THEN ' AND p.search_doc @@ $1' ELSE '' END
       || CASE WHEN cardinality(cats) > 0 THEN ' AND p.categories && $2' ELSE '' END
       || CASE WHEN cardinality(brands) > 0 THEN ' AND p.brand = ANY ($3)' ELSE '' END
@@ -259,8 +260,7 @@ BEGIN
       || CASE WHEN stock IS NOT NULL THEN ' AND coalesce((SELECT s.available > 0'
         || ' FROM checkout.stock_levels s WHERE s.product_id = p.id), false) = $6' ELSE '' END
       || ' LIMIT $7) x'
-    INTO n USING q_all, cats, brands, min_price, max_price, stock, upto;
-  RETURN n;
+    INTO n, tids USING q_all, cats, brands, min_price, max_price, stock, upto, keep;
 END $$;
 
 -- One search. Arguments as GET /search/products takes them (normalised: q ''
@@ -321,6 +321,9 @@ DECLARE
   matches bigint;
   -- the full matches found while counting them (within CAP: read again by address, not searched)
   match_tids tid[];
+  -- above CAP with filters: the sample, found while counting them
+  counted boolean := false;
+  sample_tids tid[];
   catalog_size bigint;
   big boolean;
   dense boolean := false;
@@ -356,7 +359,10 @@ BEGIN
   IF big THEN
     IF has_cats OR has_brands OR min_price IS NOT NULL OR max_price IS NOT NULL OR stock IS NOT NULL
     THEN
-      total := catalog.count_matches(a.q_all, cats, brands, min_price, max_price, stock, cap + 1);
+      -- (and the sample with it: the first matches that pass every filter, read back by address)
+      SELECT m.n, m.tids INTO total, sample_tids
+      FROM catalog.count_matches(a.q_all, cats, brands, min_price, max_price, stock, cap + 1, sample) m;
+      counted := true;
     ELSE
       total := matches;
     END IF;
@@ -396,7 +402,7 @@ BEGIN
     (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, p.search_doc @@ a.q_names
      FROM catalog.products p
-     WHERE words AND big AND NOT dense AND p.search_doc @@ a.q_all
+     WHERE words AND big AND NOT counted AND NOT dense AND p.search_doc @@ a.q_all
        AND (NOT has_cats OR p.categories && cats) AND (NOT has_brands OR p.brand = ANY (brands))
        AND (min_price IS NULL OR p.price_cents >= min_price)
        AND (max_price IS NULL OR p.price_cents <= max_price)
@@ -413,10 +419,16 @@ BEGIN
      WHERE words AND big AND dense AND (p.search_doc @@ a.q_all) IS TRUE
      LIMIT sample)
     UNION ALL
+    -- The sample counted with the filters (above), read back by address.
+    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
+      true, CASE WHEN words THEN p.search_doc @@ a.q_names ELSE true END
+    FROM catalog.products p
+    WHERE big AND counted AND p.ctid = ANY (sample_tids)
+    UNION ALL
     (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, true
      FROM catalog.products p
-     WHERE NOT words AND big AND has_brands AND p.brand = ANY (brands)
+     WHERE NOT words AND big AND NOT counted AND has_brands AND p.brand = ANY (brands)
        AND (NOT has_cats OR p.categories && cats)
        AND (min_price IS NULL OR p.price_cents >= min_price)
        AND (max_price IS NULL OR p.price_cents <= max_price)
@@ -427,7 +439,7 @@ BEGIN
     (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, true
      FROM catalog.products p
-     WHERE NOT words AND big AND NOT has_brands AND has_cats AND p.categories && cats
+     WHERE NOT words AND big AND NOT counted AND NOT has_brands AND has_cats AND p.categories && cats
        AND (min_price IS NULL OR p.price_cents >= min_price)
        AND (max_price IS NULL OR p.price_cents <= max_price)
        AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
@@ -437,7 +449,7 @@ BEGIN
     (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, true
      FROM catalog.products p
-     WHERE NOT words AND big AND NOT has_brands AND NOT has_cats
+     WHERE NOT words AND big AND NOT counted AND NOT has_brands AND NOT has_cats
        AND (min_price IS NOT NULL OR max_price IS NOT NULL)
        AND p.price_cents BETWEEN coalesce(min_price, 0) AND coalesce(max_price, 2147483647)
        AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
