@@ -10,10 +10,9 @@
 -- 1. catalog.analyse_query: the user's words, their variants and statistics
 --    (one cached statement; also used by suggestions).
 -- 2. catalog.search: count the matches of every word up to CAP + 1 (or know from
---    the term statistics that a one-word query has more); then one
---    cached statement computes total, facets and (when the hits can come
---    from the candidates) the page; above CAP matches in an order other than
---    relevance, the page comes from an ordered index scan over every match.
+--    the term statistics that a one-word query has more); then one cached
+--    statement computes total, facets and, for relevance, the page; every
+--    other order takes its page from an ordered index scan over every match.
 --
 -- Plans are generic (plan_cache_mode): the statements are written so that
 -- every branch that does not apply is cut by a one-time filter on the
