@@ -196,6 +196,22 @@ CREATE INDEX products_price_idx ON catalog.products (price_cents, id COLLATE "C"
 CREATE INDEX products_price_desc_idx ON catalog.products (price_cents DESC, id COLLATE "C");
 CREATE INDEX products_created_idx ON catalog.products (created_at DESC, id COLLATE "C");
 
+-- The conditions of a match and its filters on `p`, for a statement built per
+-- request (ordered_page, count_matches) whose parameters $1–$6 are the query,
+-- categories, brands, min and max price and stock: only those given appear,
+-- so Postgres plans with the indexes that serve them.
+CREATE FUNCTION catalog.match_conditions(
+  q_all tsquery, cats text[], brands text[], min_price int, max_price int, stock boolean
+) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN q_all IS NOT NULL THEN ' AND p.search_doc @@ $1' ELSE '' END
+    || CASE WHEN cardinality(cats) > 0 THEN ' AND p.categories && $2' ELSE '' END
+    || CASE WHEN cardinality(brands) > 0 THEN ' AND p.brand = ANY ($3)' ELSE '' END
+    || CASE WHEN min_price IS NOT NULL THEN ' AND p.price_cents >= $4' ELSE '' END
+    || CASE WHEN max_price IS NOT NULL THEN ' AND p.price_cents <= $5' ELSE '' END
+    || CASE WHEN stock IS NOT NULL THEN ' AND coalesce((SELECT s.available > 0'
+      || ' FROM checkout.stock_levels s WHERE s.product_id = p.id), false) = $6' ELSE '' END
+$$;
+
 -- A page in a sort other than relevance, straight from that sort's index
 -- (above CAP matches, where sorting every match would cost too much). Built
 -- per request with only the filters given, so Postgres plans it with the
@@ -222,13 +238,7 @@ BEGIN
   EXECUTE 'SELECT json_agg(json_build_object(''id'', x.id, ''k1'', x.k1, ''k2'', 0)'
       || ' ORDER BY x.k1, x.id COLLATE "C")'
       || ' FROM (SELECT p.id, ' || k1 || ' AS k1 FROM catalog.products p WHERE true'
-      || CASE WHEN q_all IS NOT NULL THEN ' AND p.search_doc @@ $1' ELSE '' END
-      || CASE WHEN cardinality(cats) > 0 THEN ' AND p.categories && $2' ELSE '' END
-      || CASE WHEN cardinality(brands) > 0 THEN ' AND p.brand = ANY ($3)' ELSE '' END
-      || CASE WHEN min_price IS NOT NULL THEN ' AND p.price_cents >= $4' ELSE '' END
-      || CASE WHEN max_price IS NOT NULL THEN ' AND p.price_cents <= $5' ELSE '' END
-      || CASE WHEN stock IS NOT NULL THEN ' AND coalesce((SELECT s.available > 0'
-        || ' FROM checkout.stock_levels s WHERE s.product_id = p.id), false) = $6' ELSE '' END
+      || catalog.match_conditions(q_all, cats, brands, min_price, max_price, stock)
       || CASE WHEN after_k1 IS NULL THEN ''
          WHEN descending THEN format(' AND %1$s <= %2$s AND (%1$s < %2$s OR p.id COLLATE "C" > $10)',
            col, after_val)
@@ -251,13 +261,7 @@ CREATE FUNCTION catalog.count_matches(
 BEGIN
   EXECUTE 'SELECT count(*), (array_agg(x.ctid))[1:$8] FROM (SELECT p.ctid FROM catalog.products p'
       || ' WHERE true'
-      || CASE WHEN q_all IS NOT NULL THEN ' AND p.search_doc @@ $1' ELSE '' END
-      || CASE WHEN cardinality(cats) > 0 THEN ' AND p.categories && $2' ELSE '' END
-      || CASE WHEN cardinality(brands) > 0 THEN ' AND p.brand = ANY ($3)' ELSE '' END
-      || CASE WHEN min_price IS NOT NULL THEN ' AND p.price_cents >= $4' ELSE '' END
-      || CASE WHEN max_price IS NOT NULL THEN ' AND p.price_cents <= $5' ELSE '' END
-      || CASE WHEN stock IS NOT NULL THEN ' AND coalesce((SELECT s.available > 0'
-        || ' FROM checkout.stock_levels s WHERE s.product_id = p.id), false) = $6' ELSE '' END
+      || catalog.match_conditions(q_all, cats, brands, min_price, max_price, stock)
       || ' LIMIT $7) x'
     INTO n, tids USING q_all, cats, brands, min_price, max_price, stock, upto, keep;
 END $$;

@@ -27,7 +27,7 @@ export function searchStatement(
   after: CursorKeys | null,
 ): [string, unknown[]] {
   return [SEARCH_SQL, [
-    n.hasWords ? n.q : "",
+    n.q,
     n.categories,
     n.brands,
     n.minPrice,
