@@ -124,8 +124,7 @@ export function createApp(service: string, ready: ReadyCheck, envSchema?: ZodTyp
   root.use(serverTimingDetails());
   // Before the 405 handler, which would otherwise answer a preflight (OPTIONS).
   root.use(corsMiddleware());
-  // overwrite: false: a header a route sets on purpose (the storefront's Referrer-Policy) stands.
-  root.use(secureHeaders({ overwrite: false }));
+  root.use(secureHeaders());
   root.use(headerLimit());
   if (envSchema) {
     root.use(async function checkEnv(c, next) {
