@@ -46,20 +46,48 @@ const drift = () =>
           'name_words', coalesce(sum(name_words), 0),
           'description_words', coalesce(sum(description_words), 0))
           FROM catalog.products) AS recounted,
-        (SELECT df FROM catalog.terms WHERE term = $1) AS carbon`,
+        (SELECT df FROM catalog.terms WHERE term = $1) AS carbon,
+        (SELECT count(*)::int FROM catalog.facet_brands f FULL JOIN (
+          SELECT brand, count(*)::int AS n, min(price_cents) AS lo, max(price_cents) AS hi
+          FROM catalog.products GROUP BY brand) r USING (brand)
+          WHERE coalesce(f.n, 0) <> coalesce(r.n, 0)
+            OR r.n > 0 AND (f.min_price, f.max_price) IS DISTINCT FROM (r.lo, r.hi)) AS brands,
+        (SELECT count(*)::int FROM catalog.facet_categories f FULL JOIN (
+          SELECT c AS category, count(*)::int AS n
+          FROM catalog.products, unnest(categories) AS c GROUP BY c) r USING (category)
+          WHERE coalesce(f.n, 0) <> coalesce(r.n, 0)) AS categories,
+        (SELECT count(*)::int FROM catalog.facet_pairs f FULL JOIN (
+          SELECT c AS category, brand, count(*)::int AS n, min(price_cents) AS lo,
+            max(price_cents) AS hi
+          FROM catalog.products, unnest(categories) AS c GROUP BY c, brand) r USING (category, brand)
+          WHERE coalesce(f.n, 0) <> coalesce(r.n, 0)
+            OR r.n > 0 AND (f.min_price, f.max_price) IS DISTINCT FROM (r.lo, r.hi)) AS pairs`,
       [W[2]],
     );
-    return row as { terms: number; corpus: unknown; recounted: unknown; carbon: number | null };
+    return row as {
+      terms: number;
+      corpus: unknown;
+      recounted: unknown;
+      carbon: number | null;
+      brands: number;
+      categories: number;
+      pairs: number;
+    };
   });
 
 const assertExact = async () => {
   const d = await drift();
   assert.equal(d.terms, 0, "terms whose df or stem differs from a recount");
   assert.deepEqual(d.corpus, d.recounted);
+  assert.deepEqual(
+    { brands: d.brands, categories: d.categories, pairs: d.pairs },
+    { brands: 0, categories: 0, pairs: 0 },
+    "facet counts or price ranges that differ from a recount",
+  );
   return d;
 };
 
-Deno.test("term statistics stay exact through bulk, concurrent and single writes", async (t) => {
+Deno.test("term statistics and facet counts stay exact through bulk, concurrent and single writes", async (t) => {
   try {
     await t.step("bulk inserts", async () => {
       assert.equal((await bulk(Array.from({ length: 40 }, (_, i) => product(i)))).created, 40);
@@ -77,6 +105,54 @@ Deno.test("term statistics stay exact through bulk, concurrent and single writes
       );
       assert.equal(results.reduce((n, r) => n + r.created, 0), 200);
       await assertExact();
+    });
+    await t.step("a removed lowest or highest price; browse answers as counting does", async () => {
+      const headers = await authHeaders("admin");
+      const write = async (i: number, method: string, body?: unknown) => {
+        const res = await request(`/search/products/${P}-${i}`, {
+          method,
+          headers,
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        assert.ok(res.ok, `${method} ${i}: ${res.status}`);
+        await res.body?.cancel();
+      };
+      // The lowest price of Brand…0 and of its pair with Cat … 0; a relabel; the highest of Brand…4.
+      await write(0, "PATCH", { price_cents: 99_999 });
+      await write(1, "PATCH", { brand: `Brand${R}0`, categories: [`Cat ${R} 0`, `Cat ${R} x`] });
+      await write(239, "DELETE");
+      await assertExact();
+      // A browse with at most one category is answered from the facet tables; min_price=0
+      // filters nothing but takes it down the path that counts the products.
+      const enc = encodeURIComponent;
+      for (
+        const q of [
+          `category=${enc(`Cat ${R} 0`)}`,
+          `brand=Brand${R}0&sort=price_asc`,
+          `category=${enc(`Cat ${R} 0`)}&brand=Brand${R}0&brand=Brand${R}4&sort=price_desc`,
+        ]
+      ) {
+        const [summary, counted] = await Promise.all(
+          [q, `${q}&min_price=0`].map(async (query) => {
+            const res = await request(`/search/products?${query}&limit=5`);
+            assert.equal(res.status, 200);
+            const body = await res.json() as {
+              total: number;
+              total_exact: boolean;
+              facets: unknown;
+              hits: { id: string }[];
+            };
+            return { ...body, hits: body.hits.map((h) => h.id) };
+          }),
+        );
+        assert.ok(summary.total > 0, q);
+        assert.deepEqual(
+          { total: summary.total, exact: summary.total_exact, facets: summary.facets },
+          { total: counted.total, exact: counted.total_exact, facets: counted.facets },
+          q,
+        );
+        assert.deepEqual(summary.hits, counted.hits, q);
+      }
     });
     await t.step("an unchanged re-import, a partial change, single writes, deletes", async () => {
       const before = (await drift()).carbon;
