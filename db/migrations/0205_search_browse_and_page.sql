@@ -233,11 +233,58 @@ END $$;
 ALTER FUNCTION catalog.search(text, text[], text[], int, int, boolean, text, int, bigint, bigint, text)
   RENAME TO search_matches;
 
+-- catalog.ordered_page, told whether to walk the sort's index (`walk`) or
+-- to find the matches through the filters' indexes and sort them: the
+-- caller knows when the filters leave few (at most CAP, counted), and the
+-- planner cannot (a word's estimate says nothing of how it correlates with
+-- price: for a cheap word, a price_desc walk passes most of the catalog).
+DROP FUNCTION catalog.ordered_page(tsquery, text[], text[], int, int, boolean, text, int, bigint, text);
+CREATE FUNCTION catalog.ordered_page(
+  q_all tsquery, cats text[], brands text[], min_price int, max_price int, stock boolean,
+  sort text, lim int, after_k1 bigint, after_id text, walk boolean
+) RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  col text := CASE sort WHEN 'price_asc' THEN 'p.price_cents' WHEN 'price_desc' THEN 'p.price_cents'
+    WHEN 'newest' THEN 'p.created_at' ELSE 'p.popularity' END;
+  descending boolean := sort <> 'price_asc';
+  k1 text := CASE sort WHEN 'price_asc' THEN 'p.price_cents::bigint'
+    WHEN 'price_desc' THEN '-p.price_cents::bigint'
+    WHEN 'newest' THEN '-(extract(epoch FROM p.created_at) * 1000000)::bigint'
+    ELSE '-p.popularity::bigint' END;
+  -- the cursor's k1 as the column's own value
+  after_num bigint := CASE WHEN sort = 'price_asc' THEN after_k1 ELSE -after_k1 END;
+  after_ts timestamptz := timestamptz 'epoch' + (-after_k1) * interval '1 microsecond';
+  after_val text := CASE WHEN sort = 'newest' THEN '$9' ELSE '$8' END;
+  page json;
+BEGIN
+  EXECUTE 'SELECT json_agg(json_build_object(''id'', x.id, ''k1'', x.k1, ''k2'', 0)'
+      || ' ORDER BY x.k1, x.id COLLATE "C")'
+      || ' FROM (SELECT p.id, ' || k1 || ' AS k1 FROM catalog.products p WHERE true'
+      || catalog.match_conditions(q_all, cats, brands, min_price, max_price, stock)
+      || CASE WHEN after_k1 IS NULL THEN ''
+         WHEN descending THEN format(' AND %1$s <= %2$s AND (%1$s < %2$s OR p.id COLLATE "C" > $10)',
+           col, after_val)
+         ELSE format(' AND (%1$s, p.id COLLATE "C") > (%2$s, $10 COLLATE "C")', col, after_val) END
+      || CASE WHEN walk THEN ' ORDER BY ' || col || CASE WHEN descending THEN ' DESC' ELSE '' END
+           || ', p.id COLLATE "C"'
+         -- (by the key, not the column: no sort index matches it, so the matches are found through
+         -- the filters' indexes and sorted)
+         ELSE ' ORDER BY 2, p.id COLLATE "C"' END
+      || ' LIMIT $7 + 1) x'
+    INTO page
+    USING q_all, cats, brands, min_price, max_price, stock, lim, after_num, after_ts, after_id;
+  RETURN page;
+END $$;
+
 -- The search of 0204 with a cheaper page for relevance: hits within the
 -- preselection are ranked as before and the page is taken from those 300;
 -- hits past it (key k1 0, after every ranked one) are ordered by the cheap
 -- key only for a page that reaches them. Before, every match got both keys
 -- and the whole set was sorted for each page (10-15% of a broad query).
+-- And words in another order (price, newest, popularity) sort their matches
+-- when all of them are in hand (within CAP), as they are for the facets,
+-- rather than walking the sort's index over the catalog; above CAP, a count
+-- within CAP through the filters tells ordered_page to sort, not walk.
 -- Answers, cursors and order are unchanged.
 CREATE OR REPLACE FUNCTION catalog.search_matches(
   q text, cats text[], brands text[], min_price int, max_price int, stock boolean,
@@ -302,9 +349,10 @@ BEGIN
       total := matches;
     END IF;
   END IF;
-  -- Relevance with words ranks the candidates (a sample above CAP); every other order takes
-  -- its page from the sort's index over every match.
-  ordered := NOT (words AND sort = 'relevance');
+  -- Relevance with words ranks the candidates (a sample above CAP). Other orders of words sort
+  -- the matches when they are all in hand (within CAP); above CAP, and for a browse, the page
+  -- comes from the sort's index over every match (catalog.ordered_page).
+  ordered := NOT words OR sort <> 'relevance' AND big;
 
   WITH full_matches AS MATERIALIZED (
     SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
@@ -420,7 +468,7 @@ BEGIN
   cheap AS (
     SELECT f.id, -((f.full_match::int * 2 + f.in_name::int)::bigint * 100000000000
           + (32767 - f.name_words)::bigint * 1000000 + least(f.popularity, 999999)) AS k2
-    FROM filtered f WHERE NOT ordered
+    FROM filtered f WHERE NOT ordered AND sort = 'relevance'
   ),
   pre AS MATERIALIZED (
     SELECT c.id, c.k2 FROM cheap c ORDER BY c.k2, c.id COLLATE "C" LIMIT preselect
@@ -457,6 +505,15 @@ BEGIN
     ORDER BY r.k1, r.k2, r.id COLLATE "C"
     LIMIT lim + 1
   ),
+  -- words in another order, every match in hand: its keys as catalog.ordered_page's
+  by_sort AS (
+    SELECT f.id,
+      CASE sort WHEN 'price_asc' THEN f.price_cents::bigint
+        WHEN 'price_desc' THEN -f.price_cents::bigint
+        WHEN 'newest' THEN -(extract(epoch FROM f.created_at) * 1000000)::bigint
+        ELSE -f.popularity::bigint END AS k1
+    FROM filtered f WHERE NOT ordered AND sort <> 'relevance'
+  ),
   -- hits past the preselection (k1 0: after every ranked one), only for a page that needs them
   pg AS (
     SELECT * FROM page_ranked
@@ -467,6 +524,11 @@ BEGIN
        AND (after_k1 IS NULL
          OR (0::bigint, c.k2, c.id COLLATE "C") > (after_k1, after_k2, after_id COLLATE "C"))
      ORDER BY c.k2, c.id COLLATE "C"
+     LIMIT lim + 1)
+    UNION ALL
+    (SELECT b.id, b.k1, 0::bigint FROM by_sort b
+     WHERE after_k1 IS NULL OR (b.k1, b.id COLLATE "C") > (after_k1, after_id COLLATE "C")
+     ORDER BY b.k1, b.id COLLATE "C"
      LIMIT lim + 1)
   )
   SELECT json_build_object(
@@ -495,8 +557,10 @@ BEGIN
   ) INTO res;
 
   IF ordered THEN
+    -- (counted within CAP: the filters leave few enough matches to sort; an index walk in sort
+    -- order could pass most of the catalog first, as price_desc does for cheap words)
     page := catalog.ordered_page(a.q_all, cats, brands, min_price, max_price, stock, sort, lim,
-      after_k1, after_id);
+      after_k1, after_id, NOT (counted AND total <= cap));
     res := (res::jsonb || jsonb_build_object('page', coalesce(page, '[]'::json)))::json;
   END IF;
   RETURN res;
@@ -510,7 +574,7 @@ BEGIN
   IF coalesce(q, '') = '' AND cardinality(cats) <= 1 AND min_price IS NULL AND max_price IS NULL
      AND stock IS NULL THEN
     RETURN (catalog.browse_summary(cats[1], brands)::jsonb || jsonb_build_object('page', coalesce(
-      catalog.ordered_page(NULL, cats, brands, NULL, NULL, NULL, sort, lim, after_k1, after_id),
+      catalog.ordered_page(NULL, cats, brands, NULL, NULL, NULL, sort, lim, after_k1, after_id, true),
       '[]'::json)))::json;
   END IF;
   RETURN catalog.search_matches(q, cats, brands, min_price, max_price, stock, sort, lim, after_k1,
