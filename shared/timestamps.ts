@@ -2,8 +2,9 @@
  * Every timestamp the API answers (`created_at`, `updated_at`,
  * `last_used_at`) is RFC 3339 in UTC with milliseconds and `Z`:
  * `2026-01-31T12:00:00.123Z`. That is exactly `Date#toISOString()`, which
- * is how auth's rows (driver `Date`s) serialise; search and checkout build
- * their JSON in SQL and format with `timestampSql`.
+ * is how auth's rows (driver `Date`s) serialise; checkout builds its JSON
+ * in SQL and formats with `timestampSql`, search with the same format inside
+ * `catalog.product_json` (db/migrations/0205_search_browse_and_page.sql).
  */
 
 /** SQL for column `col` (a `timestamptz`) as the API's timestamp text; `to_char` truncates to ms like a JS `Date`. */

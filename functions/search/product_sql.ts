@@ -3,19 +3,15 @@
  * round trip and answers the product as JSON, `in_stock` included (a
  * checkout.stock_levels row with available > 0; no row means out of stock).
  */
-import { timestampSql } from "../../shared/timestamps.ts";
-
-/** `in_stock` for a product `p` joined to checkout.stock_levels `s`. */
-export const IN_STOCK = "(s.available IS NOT NULL AND s.available > 0)";
-
-/** The API's product object for row `p` (nulls stripped: `image_url?`, `rating?`). */
-export const PRODUCT_JSON = `jsonb_strip_nulls(jsonb_build_object(
-  'id', p.id, 'name', p.name, 'description', p.description, 'brand', p.brand,
-  'categories', p.categories, 'price_cents', p.price_cents, 'currency', p.currency,
-  'image_url', p.image_url, 'rating', p.rating, 'popularity', p.popularity,
-  'in_stock', ${IN_STOCK}, 'created_at', ${timestampSql("p.created_at")}, 'updated_at', ${
-  timestampSql("p.updated_at")
-}))`;
+/**
+ * The API's product object for row `p` joined to checkout.stock_levels `s`
+ * (`catalog.product_json`, migration 0205: nulls stripped, `in_stock`,
+ * timestamps as shared/timestamps.ts formats them). Defined once in SQL, so
+ * the search function's render (catalog.search_page) is the same object.
+ */
+export const PRODUCT_JSON = `catalog.product_json(p.id, p.name, p.description, p.brand,
+  p.categories, p.price_cents, p.currency, p.image_url, p.rating, p.popularity, s.available,
+  p.created_at, p.updated_at)`;
 
 const STOCK_JOIN = "LEFT JOIN checkout.stock_levels s ON s.product_id = p.id";
 
