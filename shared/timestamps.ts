@@ -4,7 +4,7 @@
  * `2026-01-31T12:00:00.123Z`. That is exactly `Date#toISOString()`, which
  * is how auth's rows (driver `Date`s) serialise; checkout builds its JSON
  * in SQL and formats with `timestampSql`, search with the same format inside
- * `catalog.product_json` (db/migrations/0205_search_browse_and_page.sql).
+ * `catalog.product_json` (db/migrations/0400_search_scale.sql).
  */
 
 /** SQL for column `col` (a `timestamptz`) as the API's timestamp text; `to_char` truncates to ms like a JS `Date`. */

@@ -5,7 +5,7 @@
  */
 /**
  * The API's product object for row `p` joined to checkout.stock_levels `s`
- * (`catalog.product_json`, migration 0205: nulls stripped, `in_stock`,
+ * (`catalog.product_json`, migration 0400: nulls stripped, `in_stock`,
  * timestamps as shared/timestamps.ts formats them). Defined once in SQL, so
  * the search function's render (catalog.search_page) is the same object.
  */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { withCatalog } from "./test_helpers.ts";
+import { authHeaders, withCatalog, withOwner } from "./test_helpers.ts";
 
 // Facet counts and filters of GET /search/products.
 
@@ -40,4 +40,46 @@ Deno.test("GET /search/products: filters combine", () =>
     assert.deepEqual(ids(r), [`${P}-s3`], "available 0 is out of stock");
     const r2 = await search(`${cat}&category=Kitchen&sort=price_asc`);
     assert.equal(r2.total, fixtures.length, "categories are OR-ed within the facet");
+  }));
+
+Deno.test("GET /search/products: in_stock follows every stock write, in either order", () =>
+  withCatalog(async ({ P, cat, request, search, ids }) => {
+    // (Stock writes do not change the catalog version, so each step asks a query of its own.)
+    let step = 0;
+    const inStock = async () =>
+      ids(await search(`${cat}&in_stock=true&sort=price_asc&limit=${50 - step++}`));
+    const stock = (sql: string, ...params: unknown[]) => withOwner((db) => db.query(sql, params));
+    assert.deepEqual(await inStock(), [`${P}-s1`]);
+    await stock("UPDATE checkout.inventory SET on_hand = 3 WHERE product_id = $1", `${P}-s3`);
+    assert.deepEqual(await inStock(), [`${P}-s3`, `${P}-s1`], "restocked");
+    await stock("UPDATE checkout.inventory SET reserved = 5 WHERE product_id = $1", `${P}-s1`);
+    assert.deepEqual(await inStock(), [`${P}-s3`], "all of it reserved");
+    await stock("DELETE FROM checkout.inventory WHERE product_id = $1", `${P}-s3`);
+    assert.deepEqual(await inStock(), [], "no stock row");
+    // A stock row first, then its product (through the API).
+    await stock("INSERT INTO checkout.inventory (product_id, on_hand) VALUES ($1, 2)", `${P}-late`);
+    const res = await request("/search/products/bulk", {
+      method: "POST",
+      headers: await authHeaders("admin"),
+      body: JSON.stringify({
+        products: [{
+          id: `${P}-late`,
+          name: "Late",
+          categories: [cat.split("=")[1]].map(
+            decodeURIComponent,
+          ),
+          price_cents: 1,
+        }],
+      }),
+    });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    assert.deepEqual(await inStock(), [`${P}-late`]);
+    const r = await search(`${cat}&in_stock=false&limit=1`);
+    assert.equal(r.total, 38, "the other 38 products");
+    // The flag is stock_levels' available > 0 for every product, in one snapshot.
+    const { rows: [drift] } = await stock(`SELECT count(*)::int AS n FROM catalog.products p
+      LEFT JOIN checkout.stock_levels s ON s.product_id = p.id
+      WHERE p.in_stock <> coalesce(s.available > 0, false)`);
+    assert.equal(drift.n, 0);
   }));

@@ -1,8 +1,8 @@
 /**
  * One statement per search (one Postgres round trip): catalog.search_page
- * (db/migrations/0205_search_browse_and_page.sql) runs catalog.search
+ * (db/migrations/0400_search_scale.sql) runs catalog.search
  * (0204, where matching, ranking, facets and the scale limits are explained,
- * and 0205) for totals, facets and the page's ids and keys, and renders the
+ * and 0400) for totals, facets and the page's ids and keys, and renders the
  * page's products with catalog.product_json, as GET /search/products/:id does.
  *
  * Everything runs as PL/pgSQL: its statements are planned once per
