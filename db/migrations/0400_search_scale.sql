@@ -231,6 +231,51 @@ BEGIN
   RETURN res;
 END $$;
 
+-- The same browse with a price range: the price facet (which ignores the
+-- price filter) from the tables above, the rest from the products in the
+-- range, found through the price index, when there are at most CAP of them
+-- (otherwise null: the caller counts and samples as for any broad request).
+-- A price slider over a category page reads the products it shows, not the
+-- whole catalog.
+CREATE FUNCTION catalog.browse_priced(cat text, brands text[], min_price int, max_price int)
+  RETURNS json LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  cap constant int := 10000;
+  lo int := coalesce(min_price, 0);
+  hi int := coalesce(max_price, 2147483647);
+  has_brands boolean := cardinality(brands) > 0;
+  in_range bigint;
+  res json;
+BEGIN
+  SELECT count(*) INTO in_range
+  FROM (SELECT FROM catalog.products p WHERE p.price_cents BETWEEN lo AND hi LIMIT cap + 1) x;
+  IF in_range > cap THEN
+    RETURN NULL;
+  END IF;
+  WITH r AS MATERIALIZED (
+    SELECT p.brand, p.categories, cat IS NULL OR p.categories && ARRAY[cat] AS f_cat,
+      NOT has_brands OR p.brand = ANY (brands) AS f_brand
+    FROM catalog.products p WHERE p.price_cents BETWEEN lo AND hi
+  )
+  SELECT json_build_object(
+    'total', (SELECT count(*) FROM r WHERE r.f_cat AND r.f_brand),
+    'total_exact', true,
+    'corrected_query', NULL,
+    'q_or', NULL,
+    'category', coalesce((
+      SELECT json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v)
+      FROM (SELECT c AS v, count(*) AS n
+            FROM (SELECT unnest(r.categories) AS c FROM r WHERE r.f_brand) u
+            GROUP BY c ORDER BY count(*) DESC, c LIMIT 100) x), '[]'::json),
+    'brand', coalesce((
+      SELECT json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v)
+      FROM (SELECT r.brand AS v, count(*) AS n FROM r WHERE r.f_cat AND r.brand <> ''
+            GROUP BY r.brand ORDER BY count(*) DESC, r.brand LIMIT 100) x), '[]'::json),
+    'price', catalog.browse_summary(cat, brands)->'price'
+  ) INTO res;
+  RETURN res;
+END $$;
+
 -- catalog.search keeps its arguments and answer; browses the summary can
 -- answer take that path (their page still comes from the sort's index, as
 -- every browse's does), everything else the search of 0204, renamed.
@@ -633,12 +678,18 @@ CREATE FUNCTION catalog.search(
   q text, cats text[], brands text[], min_price int, max_price int, stock boolean,
   sort text, lim int, after_k1 bigint, after_k2 bigint, after_id text
 ) RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  res json;
 BEGIN
-  IF coalesce(q, '') = '' AND cardinality(cats) <= 1 AND min_price IS NULL AND max_price IS NULL
-     AND stock IS NULL THEN
-    RETURN (catalog.browse_summary(cats[1], brands)::jsonb || jsonb_build_object('page', coalesce(
-      catalog.ordered_page(NULL, cats, brands, NULL, NULL, NULL, sort, lim, after_k1, after_id, true),
-      '[]'::json)))::json;
+  IF coalesce(q, '') = '' AND cardinality(cats) <= 1 AND stock IS NULL THEN
+    res := CASE WHEN min_price IS NULL AND max_price IS NULL
+      THEN catalog.browse_summary(cats[1], brands)
+      ELSE catalog.browse_priced(cats[1], brands, min_price, max_price) END;
+    IF res IS NOT NULL THEN
+      RETURN (res::jsonb || jsonb_build_object('page', coalesce(
+        catalog.ordered_page(NULL, cats, brands, min_price, max_price, NULL, sort, lim, after_k1,
+          after_id, true), '[]'::json)))::json;
+    END IF;
   END IF;
   RETURN catalog.search_matches(q, cats, brands, min_price, max_price, stock, sort, lim, after_k1,
     after_k2, after_id);
