@@ -347,6 +347,58 @@ CREATE OR REPLACE FUNCTION catalog.match_conditions(
     || CASE WHEN stock IS NOT NULL THEN ' AND p.in_stock = $6' ELSE '' END
 $$;
 
+-- The typo distance (0201: optimal string alignment, a swap of neighbours
+-- is one typo) without its dynamic programme in the common cases: the
+-- C levenshtein already tells it when it is 0 or 1, and at 2 the only way to
+-- be 1 is a single swap. The programme (in PL/pgSQL, ~0.1 ms a word) now runs
+-- only for 3-4 edits; this took a one-word query's analysis from ~0.7 to
+-- ~0.4 ms. Equal to the 0201 function on ~35,000 candidate pairs (catalog
+-- terms against query words, swapped, doubly swapped and extended ones).
+CREATE OR REPLACE FUNCTION catalog.typo_distance(a text, b text, max int) RETURNS int
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  lev int := levenshtein_less_equal(a, b, 2 * max);
+  la int := length(a); lb int := length(b);
+  prev2 int[]; prev int[]; cur int[];
+  i int; j int; cost int; best int; prev_best int := 0;
+BEGIN
+  -- (OSA distance <= Levenshtein distance, and is 1 only for one edit or one swap.)
+  IF lev <= 1 THEN RETURN lev; END IF;
+  IF lev = 2 THEN
+    -- one swap of neighbours, at the first difference, or two typos
+    IF la = lb THEN
+      FOR i IN 1..la - 1 LOOP
+        IF substr(a, i, 1) <> substr(b, i, 1) THEN
+          RETURN CASE WHEN a = overlay(b PLACING substr(b, i + 1, 1) || substr(b, i, 1) FROM i FOR 2)
+            THEN 1 ELSE least(2, max + 1) END;
+        END IF;
+      END LOOP;
+    END IF;
+    RETURN least(2, max + 1);
+  END IF;
+  -- 3 or 4 edits: a swap may still bring it within 2 (words of 9 letters or more)
+  IF abs(la - lb) > max THEN RETURN max + 1; END IF;
+  prev := array_fill(0, ARRAY[lb + 1], ARRAY[0]);
+  FOR j IN 0..lb LOOP prev[j] := j; END LOOP;
+  prev2 := prev;
+  FOR i IN 1..la LOOP
+    cur := array_fill(0, ARRAY[lb + 1], ARRAY[0]);
+    cur[0] := i; best := i;
+    FOR j IN 1..lb LOOP
+      cost := CASE WHEN substr(a, i, 1) = substr(b, j, 1) THEN 0 ELSE 1 END;
+      cur[j] := least(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      IF i > 1 AND j > 1 AND substr(a, i, 1) = substr(b, j - 1, 1)
+         AND substr(a, i - 1, 1) = substr(b, j, 1) THEN
+        cur[j] := least(cur[j], prev2[j - 2] + 1);
+      END IF;
+      best := least(best, cur[j]);
+    END LOOP;
+    IF best > max AND prev_best + 1 > max THEN RETURN max + 1; END IF;
+    prev2 := prev; prev := cur; prev_best := best;
+  END LOOP;
+  RETURN least(prev[lb], max + 1);
+END $$;
+
 -- catalog.ordered_page, told whether to walk the sort's index (`walk`) or
 -- to find the matches through the filters' indexes and sort them: the
 -- caller knows when the filters leave few (at most CAP, counted), and the
