@@ -455,6 +455,9 @@ END $$;
 -- when all of them are in hand (within CAP), as they are for the facets,
 -- rather than walking the sort's index over the catalog; above CAP, a count
 -- within CAP through the filters tells ordered_page to sort, not walk.
+-- Above CAP without filters, the sample is the first matches the count
+-- already found (in the same order the sample's own scan had), read back by
+-- address, rather than a second search of the index.
 -- Answers, cursors and order are unchanged.
 CREATE OR REPLACE FUNCTION catalog.search_matches(
   q text, cats text[], brands text[], min_price int, max_price int, stock boolean,
@@ -517,6 +520,12 @@ BEGIN
       counted := true;
     ELSE
       total := matches;
+      -- Counted above (words): the sample is the first of those matches, read back by address,
+      -- not searched for again (for "usb cable" at 1M, a second GIN bitmap of both words).
+      IF match_tids IS NOT NULL THEN
+        sample_tids := match_tids[1:sample];
+        counted := true;
+      END IF;
     END IF;
   END IF;
   -- Relevance with words ranks the candidates (a sample above CAP). Other orders of words sort
