@@ -739,10 +739,14 @@ BEGIN
   RETURN res;
 END $$;
 
+-- (work_mem 16 MB for every statement of a search: with the default 4 MB,
+-- the bitmap of a big brand (150,000 products at 1M) turns lossy, and
+-- "toner" AND "HP" read 23,000 table pages to find 8,000 matches instead of
+-- 7,700: three times the work.)
 CREATE FUNCTION catalog.search(
   q text, cats text[], brands text[], min_price int, max_price int, stock boolean,
   sort text, lim int, after_k1 bigint, after_k2 bigint, after_id text
-) RETURNS json LANGUAGE plpgsql STABLE AS $$
+) RETURNS json LANGUAGE plpgsql STABLE SET work_mem = '16MB' AS $$
 DECLARE
   res json;
 BEGIN
