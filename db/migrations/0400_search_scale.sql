@@ -403,49 +403,6 @@ BEGIN
   RETURN least(prev[lb], max + 1);
 END $$;
 
--- catalog.ordered_page, told whether to walk the sort's index (`walk`) or
--- to find the matches through the filters' indexes and sort them: the
--- caller knows when the filters leave few (at most CAP, counted), and the
--- planner cannot (a word's estimate says nothing of how it correlates with
--- price: for a cheap word, a price_desc walk passes most of the catalog).
-DROP FUNCTION catalog.ordered_page(tsquery, text[], text[], int, int, boolean, text, int, bigint, text);
-CREATE FUNCTION catalog.ordered_page(
-  q_all tsquery, cats text[], brands text[], min_price int, max_price int, stock boolean,
-  sort text, lim int, after_k1 bigint, after_id text, walk boolean
-) RETURNS json LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  col text := CASE sort WHEN 'price_asc' THEN 'p.price_cents' WHEN 'price_desc' THEN 'p.price_cents'
-    WHEN 'newest' THEN 'p.created_at' ELSE 'p.popularity' END;
-  descending boolean := sort <> 'price_asc';
-  k1 text := CASE sort WHEN 'price_asc' THEN 'p.price_cents::bigint'
-    WHEN 'price_desc' THEN '-p.price_cents::bigint'
-    WHEN 'newest' THEN '-(extract(epoch FROM p.created_at) * 1000000)::bigint'
-    ELSE '-p.popularity::bigint' END;
-  -- the cursor's k1 as the column's own value
-  after_num bigint := CASE WHEN sort = 'price_asc' THEN after_k1 ELSE -after_k1 END;
-  after_ts timestamptz := timestamptz 'epoch' + (-after_k1) * interval '1 microsecond';
-  after_val text := CASE WHEN sort = 'newest' THEN '$9' ELSE '$8' END;
-  page json;
-BEGIN
-  EXECUTE 'SELECT json_agg(json_build_object(''id'', x.id, ''k1'', x.k1, ''k2'', 0)'
-      || ' ORDER BY x.k1, x.id COLLATE "C")'
-      || ' FROM (SELECT p.id, ' || k1 || ' AS k1 FROM catalog.products p WHERE true'
-      || catalog.match_conditions(q_all, cats, brands, min_price, max_price, stock)
-      || CASE WHEN after_k1 IS NULL THEN ''
-         WHEN descending THEN format(' AND %1$s <= %2$s AND (%1$s < %2$s OR p.id COLLATE "C" > $10)',
-           col, after_val)
-         ELSE format(' AND (%1$s, p.id COLLATE "C") > (%2$s, $10 COLLATE "C")', col, after_val) END
-      || CASE WHEN walk THEN ' ORDER BY ' || col || CASE WHEN descending THEN ' DESC' ELSE '' END
-           || ', p.id COLLATE "C"'
-         -- (by the key, not the column: no sort index matches it, so the matches are found through
-         -- the filters' indexes and sorted)
-         ELSE ' ORDER BY 2, p.id COLLATE "C"' END
-      || ' LIMIT $7 + 1) x'
-    INTO page
-    USING q_all, cats, brands, min_price, max_price, stock, lim, after_num, after_ts, after_id;
-  RETURN page;
-END $$;
-
 -- The search of 0204 with a cheaper page for relevance: hits within the
 -- preselection are ranked as before and the page is taken from those 300;
 -- hits past it (key k1 0, after every ranked one) are ordered by the cheap
@@ -453,8 +410,9 @@ END $$;
 -- and the whole set was sorted for each page (10-15% of a broad query).
 -- And words in another order (price, newest, popularity) sort their matches
 -- when all of them are in hand (within CAP), as they are for the facets,
--- rather than walking the sort's index over the catalog; above CAP, a count
--- within CAP through the filters tells ordered_page to sort, not walk.
+-- rather than walking the sort's index over the catalog; above CAP, when the
+-- filters' count finds at most CAP, those matches (kept by the count) are
+-- sorted, read back by address.
 -- Above CAP without filters, the sample is the first matches the count
 -- already found (in the same order the sample's own scan had), read back by
 -- address, rather than a second search of the index.
@@ -479,6 +437,8 @@ DECLARE
   -- above CAP with filters: the sample, found while counting them
   counted boolean := false;
   sample_tids tid[];
+  -- above CAP with filters, in an order other than relevance: every match the count found
+  counted_tids tid[];
   catalog_size bigint;
   big boolean;
   dense boolean := false;
@@ -515,8 +475,11 @@ BEGIN
     IF has_cats OR has_brands OR min_price IS NOT NULL OR max_price IS NOT NULL OR stock IS NOT NULL
     THEN
       -- (and the sample with it: the first matches that pass every filter, read back by address)
-      SELECT m.n, m.tids INTO total, sample_tids
-      FROM catalog.count_matches(a.q_all, cats, brands, min_price, max_price, stock, cap + 1, sample) m;
+      -- (every address it finds when the page is sorted by a column: within CAP, the page is
+      -- those matches sorted, read back by address; no second search of the indexes)
+      SELECT m.n, m.tids[1:sample], m.tids INTO total, sample_tids, counted_tids
+      FROM catalog.count_matches(a.q_all, cats, brands, min_price, max_price, stock, cap + 1,
+        CASE WHEN words AND sort = 'relevance' THEN sample ELSE cap + 1 END) m;
       counted := true;
     ELSE
       total := matches;
@@ -729,11 +692,23 @@ BEGIN
               FROM base b WHERE b.f_cat AND b.f_brand)
   ) INTO res;
 
-  IF ordered THEN
-    -- (counted within CAP: the filters leave few enough matches to sort; an index walk in sort
-    -- order could pass most of the catalog first, as price_desc does for cheap words)
+  IF ordered AND counted AND total <= cap THEN
+    -- Every match is in counted_tids: sort them (keys as ordered_page's). An index walk in sort
+    -- order could pass most of the catalog first, as price_desc does for cheap words.
+    SELECT json_agg(json_build_object('id', x.id, 'k1', x.k1, 'k2', 0) ORDER BY x.k1, x.id COLLATE "C")
+      INTO page
+    FROM (SELECT k.id, k.k1 FROM (
+            SELECT p.id, CASE sort WHEN 'price_asc' THEN p.price_cents::bigint
+                WHEN 'price_desc' THEN -p.price_cents::bigint
+                WHEN 'newest' THEN -(extract(epoch FROM p.created_at) * 1000000)::bigint
+                ELSE -p.popularity::bigint END AS k1
+            FROM catalog.products p WHERE p.ctid = ANY (counted_tids)) k
+          WHERE after_k1 IS NULL OR (k.k1, k.id COLLATE "C") > (after_k1, after_id COLLATE "C")
+          ORDER BY k.k1, k.id COLLATE "C" LIMIT lim + 1) x;
+    res := (res::jsonb || jsonb_build_object('page', coalesce(page, '[]'::json)))::json;
+  ELSIF ordered THEN
     page := catalog.ordered_page(a.q_all, cats, brands, min_price, max_price, stock, sort, lim,
-      after_k1, after_id, NOT (counted AND total <= cap));
+      after_k1, after_id);
     res := (res::jsonb || jsonb_build_object('page', coalesce(page, '[]'::json)))::json;
   END IF;
   RETURN res;
@@ -757,7 +732,7 @@ BEGIN
     IF res IS NOT NULL THEN
       RETURN (res::jsonb || jsonb_build_object('page', coalesce(
         catalog.ordered_page(NULL, cats, brands, min_price, max_price, NULL, sort, lim, after_k1,
-          after_id, true), '[]'::json)))::json;
+          after_id), '[]'::json)))::json;
     END IF;
   END IF;
   RETURN catalog.search_matches(q, cats, brands, min_price, max_price, stock, sort, lim, after_k1,

@@ -56,6 +56,28 @@ Deno.test("GET /search/products above 10,000 matches: bounded totals, true sort 
       cheapest,
     );
 
+    // Words above 10,000 whose filters leave fewer, in a column's order: every filtered match,
+    // sorted, and a cursor walk over all of them.
+    const rareByPrice = await withOwner(async (db) =>
+      (await db.query(
+        `SELECT id FROM catalog.products WHERE id LIKE $1 AND brand = $2
+         ORDER BY price_cents DESC, id COLLATE "C"`,
+        [`${P}-%`, `Rare${R}`],
+      )).rows.map((r) => r.id as string)
+    );
+    const walked: string[] = [];
+    for (let cursor: string | null = null, page = 0; page === 0 || cursor; page++) {
+      const r: Result = await search(
+        `q=${word}&brand=Rare${R}&sort=price_desc&limit=7${
+          cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""
+        }`,
+      );
+      assert.equal(r.total, rareByPrice.length);
+      walked.push(...r.hits.map((h) => h.id));
+      cursor = r.next_cursor;
+    }
+    assert.deepEqual(walked, rareByPrice);
+
     // A browse of the category (no words) above 10,000: its pages walk in order without repeats.
     for (const sort of ["price_desc", "newest", "popularity"]) {
       const seen = new Set<string>();
