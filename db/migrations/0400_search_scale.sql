@@ -9,9 +9,9 @@
 --
 -- Products per brand, per category, and per (category, brand) pair, with the
 -- lowest and highest price of each. That is enough for every browse with at
--- most one category and any brands (catalog.browse_summary below); anything
--- else (words, two categories, a price or stock filter) is counted from the
--- products as before. A product has one brand ('' for none) and distinct
+-- most one category and any brands (catalog.browse_summary below; with a
+-- price range, catalog.browse_priced); anything else (words, two categories,
+-- a stock filter) is counted from the products as before. A product has one brand ('' for none) and distinct
 -- categories (the API removes duplicates), so sums over pairs count each
 -- product once: over brands for one category, over categories for one brand.
 CREATE TABLE catalog.facet_brands (
@@ -182,6 +182,20 @@ INSERT INTO catalog.facet_pairs (category, brand, n, min_price, max_price)
   SELECT c, brand, count(*), min(price_cents), max(price_cents)
   FROM catalog.products, unnest(categories) AS c GROUP BY c, brand;
 
+-- The products of at most one category and any brands, and their price
+-- range, from the tables above (keys with no products left have n = 0).
+-- (SQL returning a table: inlined into the statement that reads it.)
+CREATE FUNCTION catalog.facet_totals(cat text, brands text[])
+  RETURNS TABLE (total bigint, lo int, hi int) LANGUAGE sql STABLE AS $$
+  SELECT coalesce(sum(x.n), 0), min(x.lo), max(x.hi) FROM (
+    SELECT f.n, f.min_price AS lo, f.max_price AS hi FROM catalog.facet_brands f
+    WHERE cat IS NULL AND (cardinality(brands) = 0 OR f.brand = ANY (brands)) AND f.n > 0
+    UNION ALL
+    SELECT p.n, p.min_price, p.max_price FROM catalog.facet_pairs p
+    WHERE cat IS NOT NULL AND p.category = cat
+      AND (cardinality(brands) = 0 OR p.brand = ANY (brands)) AND p.n > 0) x
+$$;
+
 -- A browse without words, with at most one category, any brands and no
 -- price or stock filter: its total and facets from the tables above (keys
 -- with no products left have n = 0 and are skipped). The same answer as
@@ -193,15 +207,6 @@ DECLARE
   has_brands boolean := cardinality(brands) > 0;
   res json;
 BEGIN
-  WITH totals AS (
-    SELECT coalesce(sum(x.n), 0) AS total, min(x.lo) AS lo, max(x.hi) AS hi FROM (
-      SELECT f.n, f.min_price AS lo, f.max_price AS hi FROM catalog.facet_brands f
-      WHERE cat IS NULL AND (NOT has_brands OR f.brand = ANY (brands)) AND f.n > 0
-      UNION ALL
-      SELECT p.n, p.min_price, p.max_price FROM catalog.facet_pairs p
-      WHERE cat IS NOT NULL AND p.category = cat AND (NOT has_brands OR p.brand = ANY (brands))
-        AND p.n > 0) x
-  )
   SELECT json_build_object(
     'total', t.total,
     'total_exact', true,
@@ -226,7 +231,7 @@ BEGIN
           WHERE cat IS NOT NULL AND p.category = cat AND p.n > 0 AND p.brand <> '') x
         ORDER BY x.n DESC, x.v LIMIT 100) y), '[]'::json),
     'price', json_build_object('min', t.lo, 'max', t.hi)
-  ) INTO res FROM totals t;
+  ) INTO res FROM catalog.facet_totals(cat, brands) t;
   RETURN res;
 END $$;
 
@@ -243,20 +248,15 @@ DECLARE
   lo int := coalesce(min_price, 0);
   hi int := coalesce(max_price, 2147483647);
   has_brands boolean := cardinality(brands) > 0;
-  in_range bigint;
   res json;
 BEGIN
-  SELECT count(*) INTO in_range
-  FROM (SELECT FROM catalog.products p WHERE p.price_cents BETWEEN lo AND hi LIMIT cap + 1) x;
-  IF in_range > cap THEN
-    RETURN NULL;
-  END IF;
+  -- (one read of the range, stopped past CAP)
   WITH r AS MATERIALIZED (
     SELECT p.brand, p.categories, cat IS NULL OR p.categories && ARRAY[cat] AS f_cat,
       NOT has_brands OR p.brand = ANY (brands) AS f_brand
-    FROM catalog.products p WHERE p.price_cents BETWEEN lo AND hi
+    FROM catalog.products p WHERE p.price_cents BETWEEN lo AND hi LIMIT cap + 1
   )
-  SELECT json_build_object(
+  SELECT CASE WHEN (SELECT count(*) FROM r) <= cap THEN json_build_object(
     'total', (SELECT count(*) FROM r WHERE r.f_cat AND r.f_brand),
     'total_exact', true,
     'corrected_query', NULL,
@@ -270,8 +270,9 @@ BEGIN
       SELECT json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v)
       FROM (SELECT r.brand AS v, count(*) AS n FROM r WHERE r.f_cat AND r.brand <> ''
             GROUP BY r.brand ORDER BY count(*) DESC, r.brand LIMIT 100) x), '[]'::json),
-    'price', catalog.browse_summary(cat, brands)->'price'
-  ) INTO res;
+    'price', (SELECT json_build_object('min', t.lo, 'max', t.hi)
+              FROM catalog.facet_totals(cat, brands) t)
+  ) END INTO res;
   RETURN res;
 END $$;
 
@@ -332,6 +333,17 @@ BEGIN
   END LOOP;
   RETURN least(prev[lb], max + 1);
 END $$;
+
+-- A page's first key in a column order (ascending: descending orders
+-- negated), as catalog.ordered_page (0204) builds it for an index walk.
+-- (SQL: inlined where used.)
+CREATE FUNCTION catalog.sort_key(sort text, price_cents int, created_at timestamptz,
+  popularity int) RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT CASE sort WHEN 'price_asc' THEN price_cents::bigint
+    WHEN 'price_desc' THEN -price_cents::bigint
+    WHEN 'newest' THEN -(extract(epoch FROM created_at) * 1000000)::bigint
+    ELSE -popularity::bigint END
+$$;
 
 -- The search of 0204 with a cheaper page for relevance: hits within the
 -- preselection are ranked as before and the page is taken from those 300;
@@ -404,9 +416,9 @@ BEGIN
   IF big THEN
     IF has_cats OR has_brands OR min_price IS NOT NULL OR max_price IS NOT NULL OR stock IS NOT NULL
     THEN
-      -- (and the sample with it: the first matches that pass every filter, read back by address)
-      -- (every address it finds when the page is sorted by a column: within CAP, the page is
-      -- those matches sorted, read back by address; no second search of the indexes)
+      -- (and the sample with it: the first matches that pass every filter, read back by address;
+      -- for a column order, every address it finds: within CAP, the page is those matches
+      -- sorted, with no second search of the indexes)
       SELECT m.n, m.tids[1:sample], m.tids INTO total, sample_tids, counted_tids
       FROM catalog.count_matches(a.q_all, cats, brands, min_price, max_price, stock, cap + 1,
         CASE WHEN words AND sort = 'relevance' THEN sample ELSE cap + 1 END) m;
@@ -579,11 +591,7 @@ BEGIN
   ),
   -- words in another order, every match in hand: its keys as catalog.ordered_page's
   by_sort AS (
-    SELECT f.id,
-      CASE sort WHEN 'price_asc' THEN f.price_cents::bigint
-        WHEN 'price_desc' THEN -f.price_cents::bigint
-        WHEN 'newest' THEN -(extract(epoch FROM f.created_at) * 1000000)::bigint
-        ELSE -f.popularity::bigint END AS k1
+    SELECT f.id, catalog.sort_key(sort, f.price_cents, f.created_at, f.popularity) AS k1
     FROM filtered f WHERE NOT ordered AND sort <> 'relevance'
   ),
   -- hits past the preselection (k1 0: after every ranked one), only for a page that needs them
@@ -634,17 +642,15 @@ BEGIN
     SELECT json_agg(json_build_object('id', x.id, 'k1', x.k1, 'k2', 0) ORDER BY x.k1, x.id COLLATE "C")
       INTO page
     FROM (SELECT k.id, k.k1 FROM (
-            SELECT p.id, CASE sort WHEN 'price_asc' THEN p.price_cents::bigint
-                WHEN 'price_desc' THEN -p.price_cents::bigint
-                WHEN 'newest' THEN -(extract(epoch FROM p.created_at) * 1000000)::bigint
-                ELSE -p.popularity::bigint END AS k1
+            SELECT p.id, catalog.sort_key(sort, p.price_cents, p.created_at, p.popularity) AS k1
             FROM catalog.products p WHERE p.ctid = ANY (counted_tids)) k
           WHERE after_k1 IS NULL OR (k.k1, k.id COLLATE "C") > (after_k1, after_id COLLATE "C")
           ORDER BY k.k1, k.id COLLATE "C" LIMIT lim + 1) x;
-    res := (res::jsonb || jsonb_build_object('page', coalesce(page, '[]'::json)))::json;
   ELSIF ordered THEN
     page := catalog.ordered_page(a.q_all, cats, brands, min_price, max_price, stock, sort, lim,
       after_k1, after_id);
+  END IF;
+  IF ordered THEN
     res := (res::jsonb || jsonb_build_object('page', coalesce(page, '[]'::json)))::json;
   END IF;
   RETURN res;
